@@ -1,0 +1,123 @@
+"""Normalise text for matching while keeping a map back to the original offsets.
+
+The rules of claimtrack are written against a *folded* form of the text: one digit script,
+one alef, no tatweel, diacritics or bidi marks, plain spaces. Folding may delete or expand
+characters, so :class:`Folded` keeps, for every folded character, the index of the original
+character it came from. Offsets reported to users are always mapped back, so that
+``original[start:end]`` is the figure as printed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Characters dropped entirely: tatweel, Arabic diacritics (harakat, superscript alef, Quranic
+# marks), bidi and zero-width controls, the byte order mark.
+_DROP = frozenset(
+    [0x0640]
+    + list(range(0x064B, 0x0660))
+    + [0x0670]
+    + list(range(0x06D6, 0x06DD))
+    + list(range(0x06DF, 0x06E5))
+    + [0x06E7, 0x06E8]
+    + list(range(0x06EA, 0x06EE))
+    + [0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x00AD]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+)
+
+# One-to-one replacements. Arabic-Indic (٠-٩) and Persian (۰-۹) digits become ASCII digits;
+# the Arabic thousands (٬) and decimal (٫) separators are kept, since they mean what they say.
+_MAP: dict[int, str] = {}
+for _i in range(10):
+    _MAP[0x0660 + _i] = str(_i)
+    _MAP[0x06F0 + _i] = str(_i)
+for _cp in (0x00A0, 0x2007, 0x2009, 0x200A, 0x202F, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2008,
+            0x3000, 0x0009):
+    _MAP[_cp] = " "
+for _cp in (0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673):  # آ أ إ ٱ ٲ ٳ -> ا
+    _MAP[_cp] = "\u0627"
+_MAP[0x0649] = "\u064A"  # ى -> ي
+_MAP[0x06CC] = "\u064A"  # Persian yeh -> ي
+_MAP[0x06A9] = "\u0643"  # keheh -> ك
+_MAP[0x2019] = "'"
+_MAP[0x2018] = "'"
+_MAP[0x2010] = "-"
+_MAP[0x2011] = "-"
+_MAP[0x2012] = "-"
+_MAP[0x2013] = "-"
+_MAP[0x2014] = "-"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    cp = ord(ch)
+    if cp in _DROP:
+        return ""
+    mapped = _MAP.get(cp)
+    if mapped is not None:
+        return mapped
+    if 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:  # Arabic presentation forms
+        return "".join(_fold_char(c) for c in unicodedata.normalize("NFKC", ch))
+    return ch
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Folded text and, for each of its characters, the original index it came from."""
+
+    text: str
+    origin: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span back to the original text."""
+        if end <= start:
+            o = self.origin[start]
+            return o, o
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def fold(original: str) -> Folded:
+    """Fold ``original`` for matching; see the module docstring for what is folded."""
+    if original.isascii():
+        # The common English case: nothing to fold but tabs and typographic dashes/quotes.
+        return Folded(original.replace("\t", " "), tuple(range(len(original) + 1)))
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(original):
+        f = _fold_char(ch)
+        if f == ch:
+            out.append(ch)
+            origin.append(i)
+        elif f:
+            out.append(f)
+            origin.extend([i] * len(f))
+    origin.append(len(original))
+    return Folded("".join(out), tuple(origin))
+
+
+def fold_term(term: str) -> str:
+    """Fold a lexicon term the same way article text is folded, so the two can be compared."""
+    return fold(term).text
+
+
+ARABIC_LETTER_SHARE_FOR_AR = 0.3
+
+
+def arabic_share(text: str) -> float:
+    """Share of letters in ``text`` that are Arabic script."""
+    letters = 0
+    arabic = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if "\u0600" <= ch <= "\u06FF" or "\u0750" <= ch <= "\u077F" or "\uFB50" <= ch <= "\uFEFF":
+                arabic += 1
+    return arabic / letters if letters else 0.0
+
+
+def detect_lang(text: str) -> str:
+    """``ar`` when a fair share of the letters are Arabic, else ``en``."""
+    return "ar" if arabic_share(text) >= ARABIC_LETTER_SHARE_FOR_AR else "en"
