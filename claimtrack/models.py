@@ -1,0 +1,156 @@
+"""SQLModel tables: the storage schema, mirrored by ``schema.sql`` (a test keeps the two in step).
+
+Regenerate ``schema.sql`` after changing a table with::
+
+    python -m claimtrack.models > schema.sql
+
+Column types stay portable (SQLite by default, PostgreSQL through a URL): figures are BIGINT so
+that a population count never overflows, JSON lists are plain TEXT, dates are DATE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> dt.datetime:
+    """Aware UTC now: SQLModel stores datetimes as UTC (SQLite keeps no zone, so reads add UTC back)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class FileRow(SQLModel, table=True):
+    """One file as added: its decoded text, so every offset stays checkable later."""
+
+    __tablename__ = "files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    path: str
+    sha256: str = Field(unique=True)  # of the decoded text, UTF-8 encoded
+    encoding: str
+    text: str = Field(sa_type=Text)
+    size_bytes: int
+    added_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ArticleRow(SQLModel, table=True):
+    """One article of a file; ``start``/``end`` index the file text."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_file_id", "file_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_id: int = Field(foreign_key="files.id")
+    index_in_file: int
+    start: int
+    end: int
+    text: str = Field(sa_type=Text)
+    sha256: str = Field(unique=True)  # the same article text is stored once, whatever file holds it
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    date_source: str | None = None  # 'given' | 'stated' | 'inferred'
+    lang: str
+    added_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SourceRow(SQLModel, table=True):
+    """A canonical source (ministry, army, agency...) that claims are credited to."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str = "other"
+
+
+class SourceAliasRow(SQLModel, table=True):
+    """Another name of a source, in any language (وزارة الصحة -> Gaza Health Ministry)."""
+
+    __tablename__ = "source_aliases"
+    __table_args__ = (UniqueConstraint("source_id", "alias", name="uq_source_aliases_source_id_alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id")
+    alias: str
+    lang: str | None = None
+
+
+class ClaimRow(SQLModel, table=True):
+    """One stored claim; ``start``/``end``/``sentence_start`` index the file text.
+
+    ``value`` is the figure as an integer. A fractional count (rare) keeps its exact value in
+    ``value_real`` and ``value`` holds it rounded, so SQL can still sort and compare on ``value``.
+    """
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        Index("ix_claims_metric", "metric"),
+        Index("ix_claims_article_id", "article_id"),
+        Index("ix_claims_source", "source"),
+        Index("ix_claims_source_id", "source_id"),
+        Index("ix_claims_metric_location_subject", "metric", "location", "subject"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id")
+    metric: str
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+    value_real: float | None = None
+    value_max: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    qualifier: str
+    subject: str | None = None
+    location: str | None = None
+    period: str | None = None
+    source: str | None = None
+    source_id: int | None = Field(default=None, foreign_key="sources.id")
+    via: str = Field(default="[]", sa_type=Text)  # JSON list, outermost relay first
+    as_of: dt.date | None = None
+    start: int
+    end: int
+    text: str = Field(sa_type=Text)
+    sentence: str = Field(sa_type=Text)
+    sentence_start: int = 0
+    rule: str
+    confidence: float
+    cues: str = Field(default="[]", sa_type=Text)  # JSON list of [what, words] pairs
+    flags: str = Field(default="[]", sa_type=Text)  # JSON list
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SchemaVersionRow(SQLModel, table=True):
+    """Which schema version a database holds; one row per applied version."""
+
+    __tablename__ = "schema_version"
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    applied_at: dt.datetime = Field(default_factory=utcnow)
+
+
+def sqlite_ddl() -> str:
+    """The DDL of every table and index as SQLAlchemy emits it for SQLite: the text of schema.sql."""
+    dialect = sqlite.dialect()
+    parts = [f"-- claimtrack schema, version {SCHEMA_VERSION}.\n"
+             "-- Generated from claimtrack/models.py: python -m claimtrack.models > schema.sql\n"]
+    for table in SQLModel.metadata.sorted_tables:
+        parts.append(_statement(CreateTable(table), dialect))
+        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            parts.append(_statement(CreateIndex(index), dialect))
+    return "\n".join(parts)
+
+
+def _statement(ddl: CreateTable | CreateIndex, dialect: Dialect) -> str:
+    lines = str(ddl.compile(dialect=dialect)).strip().splitlines()
+    return "\n".join(line.rstrip() for line in lines) + ";\n"
+
+
+if __name__ == "__main__":
+    print(sqlite_ddl(), end="")
