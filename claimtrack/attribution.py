@@ -1,0 +1,384 @@
+"""Who says so: attribution cues in a sentence, relay chains, carry-over and canonical names.
+
+A sentence may credit a figure through a speech verb ("قالت وزارة الصحة إن", "the ministry
+said"), a prepositional cue ("وفقا لـ", "according to"), a relay ("نقلا عن", "citing", "نقلت X
+عن Y", "seen by"), or a tally ("وفق تعداد لفرانس برس"). The *source* is the original; ``via``
+lists the relays, outermost first. A sentence with no cue of its own keeps the previous
+sentence's attribution when it opens with a continuation cue ("وأضافت الوزارة", "It added").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from claimtrack.cues import ClaimCues, SourceName, cues
+from claimtrack.phrases import Match, Token
+
+MAX_NAME_TOKENS = 9
+
+# Shows the article text between two folded offsets, as printed (so names keep their spelling).
+Show = Callable[[int, int], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A source credited in a sentence; ``pos`` is the token index of its cue."""
+
+    source: str | None
+    via: tuple[str, ...]
+    pos: int
+    kind: str  # speech, according, carried
+    cue: str
+    governs_before: bool = True  # may credit figures before it ("..., the ministry said")
+
+
+@dataclass
+class History:
+    """What earlier sentences of the article said about sources (for carry-over and anaphora)."""
+
+    last: Attribution | None = None
+    mentions: list[str] = field(default_factory=list)  # known sources named, in order
+    places: list[str] = field(default_factory=list)
+
+    def remember(self, attribution: Attribution) -> None:
+        self.last = attribution
+        if attribution.source:
+            self.mentions.append(attribution.source)
+
+    def recall(self, kind: str) -> str | None:
+        """The last source of that kind named in the article ("any": the last source at all)."""
+        kinds = cues().source_kinds
+        for name in reversed(self.mentions):
+            if kind == "any" or kinds.get(name) == kind:
+                return name
+        return None
+
+
+def _span_text(show: Show, tokens: list[Token], lo: int, hi: int) -> str:
+    return show(tokens[lo].start, tokens[hi - 1].end) if hi > lo else ""
+
+
+def _stop(tokens: list[Token], i: int, c: ClaimCues) -> bool:
+    tok = tokens[i]
+    if tok.text[0].isdigit() or (tok.is_punct and tok.text not in "()'"):
+        return True
+    return c.name_stops.match_at(tokens, i) is not None or c.complementizers.match_at(tokens, i) is not None
+
+
+def name_after(tokens: list[Token], i: int, hi: int) -> tuple[int, int]:
+    """Token range of the name that follows position ``i`` (stops at punctuation and stop words)."""
+    c = cues()
+    j = i
+    while j < hi and tokens[j].text in "()":
+        j += 1
+    lo = j
+    while j < hi and j - lo < MAX_NAME_TOKENS and not _stop(tokens, j, c):
+        j += 1
+    return lo, j
+
+
+def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
+    """Token range of the name that ends just before position ``i`` ("the ministry said")."""
+    c = cues()
+    j = i - 1
+    while j >= lo_limit and not tokens[j].is_punct and (
+            c.subject_verb_links.match_at(tokens, j) or c.name_stops.match_at(tokens, j)):
+        j -= 1  # "also", "has", "قد", "on Friday"... between the name and its verb
+    while j >= lo_limit and tokens[j].text in ",،":
+        j -= 1
+    hi = j + 1
+    while j >= lo_limit and hi - j <= MAX_NAME_TOKENS:
+        if _stop(tokens, j, c) or c.relay_from.match_at(tokens, j) or c.clause_openers.match_at(tokens, j):
+            break
+        if c.speech_verbs.match_at(tokens, j) or c.according_to.match_at(tokens, j):
+            break
+        j -= 1
+    return j + 1, hi
+
+
+ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
+    """Drop a leading article and trailing prepositions of a printed name ("a spokesman for the office").
+
+    A name that then starts with a preposition ("في وقت سابق") is no name at all.
+    """
+    c = cues()
+    while lo < hi and (tokens[lo].text.lower() in ARTICLES or not tokens[lo].is_word):
+        lo += 1
+    while hi > lo and (c.function_words.match_at(tokens, hi - 1) is not None or not tokens[hi - 1].is_word):
+        hi -= 1
+    if lo < hi and c.function_words.match_at(tokens, lo) is not None:
+        return lo, lo
+    if lo < hi and not tokens[lo].text.isascii():
+        # An Arabic name ends at its first preposition: "جمعية الهلال الأحمر | في وادي سرة".
+        for k in range(lo + 1, hi):
+            if c.function_words.match_at(tokens, k) is not None:
+                return lo, k
+    return lo, hi
+
+
+def _looks_like_name(tokens: list[Token], lo: int, hi: int) -> bool:
+    """A printed name holds no figure and no counted noun ("1,500 people were reported"), and has a
+    proper noun or a word that heads the names of sources ("officials", "مصادر", "جمعية")."""
+    if hi <= lo or not tokens[lo].is_word:
+        return False
+    c = cues()
+    for k in range(lo, hi):
+        if tokens[k].text[0].isdigit() or c.metric_nouns.match_at(tokens, k) or c.metric_cues.match_at(tokens, k):
+            return False
+    if c.roles.match_at(tokens, lo) and hi - lo <= 2:
+        return False
+    return any(tokens[k].text[0].isupper() or c.source_heads.match_at(tokens, k) is not None for k in range(lo, hi))
+
+
+def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | None,
+              history: History) -> str | None:
+    """The canonical source a name refers to, else the name as printed (trimmed)."""
+    c = cues()
+    best: Match[SourceName] | None = None
+    for k in range(lo, hi):
+        m = c.sources.match_at(tokens, k)
+        if m is None:
+            continue  # a known name may run past where a printed one would stop ("Health Ministry in Gaza")
+        if best is None or (best.value.generic, -len(best.phrase)) > (m.value.generic, -len(m.phrase)):
+            best = m
+    if best is not None:
+        return _resolve(best.value, place, history)
+    for k in range(lo, hi):
+        anaphor = c.anaphora.match_at(tokens, k)
+        if anaphor is not None and anaphor.last < hi:
+            if anaphor.value == "same":
+                return history.last.source if history.last is not None else None
+            return history.recall(anaphor.value) or history.recall("any")
+    lo, hi = _trim(tokens, lo, hi)
+    if not _looks_like_name(tokens, lo, hi):
+        return None
+    printed = _span_text(show, tokens, lo, hi).strip(" ()-'")
+    first = tokens[lo].text
+    if not first.isascii() and first[0] in "لب" and len(first) > 3 and first[1:] in tokens[lo].keys:
+        printed = printed[1:]  # "وفقا لمكتب تنسيق الإغاثة": the ل belongs to the cue
+    return printed or None
+
+
+def _resolve(name: SourceName, place: str | None, history: History) -> str:
+    if not name.generic:
+        return name.canonical
+    options = dict(name.by_location)
+    for candidate in reversed(history.mentions):
+        if candidate in options.values():
+            return candidate
+    for p in ([place] if place else []) + list(reversed(history.places)):
+        if p in options:
+            return options[p]
+    return name.canonical
+
+
+def mentioned_sources(tokens: list[Token], place: str | None, history: History) -> list[str]:
+    """Every known source a sentence names (they become the referents of "the ministry", "it")."""
+    out = []
+    for m in cues().sources.find_all(tokens):
+        out.append(_resolve(m.value, place, history))
+    return out
+
+
+def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, place: str | None,
+                history: History, relay_verb: bool = False) -> tuple[str | None, tuple[str, ...]]:
+    """Resolve the name at ``lo:hi``; a relay after it ("نقلا عن Y", "citing Y", "seen by Y") makes a chain."""
+    c = cues()
+    outer = canonical(tokens, lo, hi, show, place, history)
+    j = hi
+    while j < s_hi and tokens[j].is_punct and tokens[j].text in ",،()":
+        j += 1
+    if j < s_hi:
+        relay = c.relay_from.match_at(tokens, j) or (c.relay_verb_link.match_at(tokens, j) if relay_verb else None)
+        if relay is not None:
+            a, b = name_after(tokens, relay.last + 1, s_hi)
+            inner = canonical(tokens, a, b, show, place, history)
+            if inner and outer and inner != outer:
+                return inner, (outer,)
+            return inner or outer, ()
+        seen = c.relay_seen.match_at(tokens, j)
+        if seen is not None:
+            a, b = name_after(tokens, seen.last + 1, s_hi)
+            relay_name = canonical(tokens, a, b, show, place, history)
+            if relay_name and outer and relay_name != outer:
+                return outer, (relay_name,)
+    # "UNRWA, citing the Health Ministry, said": the name before the verb holds the relay.
+    for k in range(lo, hi):
+        m = c.relay_from.match_at(tokens, k)
+        if m is not None and k > lo:
+            inner = canonical(tokens, m.last + 1, hi, show, place, history)
+            relay_outer = canonical(tokens, lo, k, show, place, history)
+            if inner and relay_outer and inner != relay_outer:
+                return inner, (relay_outer,)
+    return outer, ()
+
+
+def _tally_target(tokens: list[Token], i: int, hi: int) -> int:
+    """Skip a tally word ("وفق تعداد لفرانس برس"): the agency that counted is the source."""
+    c = cues()
+    m = c.tally.match_at(tokens, i) if i < hi else None
+    return m.last + 1 if m is not None else i
+
+
+def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
+                          history: History) -> list[Attribution]:
+    """Every attribution cue of a sentence with the source it names, in text order.
+
+    Once a speaker's words have begun ("قال X إن ...", "X said that ..."), a later speech verb
+    is part of what was said ("... أبلغ عائلات 224 رهينة") unless a new clause opens with it
+    ("فيما تحدثت حماس عن").
+    """
+    c = cues()
+    found: list[Attribution] = []
+    n = len(tokens)
+    in_quote = False
+    i = 0
+    while i < n:
+        if c.clause_openers.match_at(tokens, i) is not None:
+            in_quote = False
+        acc = c.according_to.match_at(tokens, i)
+        if acc is not None:
+            start = acc.last + 1
+            if c.anaphora.match_at(tokens, start) is None:
+                start = _tally_target(tokens, start, n)
+            lo, hi = name_after(tokens, start, n)
+            if not _known(tokens, lo, hi):
+                hi = _widen(tokens, lo, hi, n)
+            source, via = _with_relay(tokens, lo, hi, n, show, place, history)
+            if source:
+                found.append(Attribution(source, via, i, "according", _span_text(show, tokens, i, hi)))
+            i = max(hi, acc.last + 1)
+            continue
+        verb = c.speech_verbs.match_at(tokens, i)
+        if verb is not None and not in_quote and _passive(tokens, i):
+            # "were reported missing": reported by whoever the article last quoted.
+            if history.last is not None and history.last.source:
+                found.append(Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text))
+            i = verb.last + 1
+            continue
+        if verb is not None and not in_quote:
+            said = _speech(tokens, i, verb.last, show, place, history)
+            found.append(said)
+            in_quote = _opens_quote(tokens, verb.last + 1, n)
+            i = verb.last + 1
+            continue
+        i += 1
+    return [a for a in found if a.source or a.kind == "speech"]
+
+
+def _widen(tokens: list[Token], lo: int, hi: int, n: int) -> int:
+    """Reach past a relative clause for the name of who published the figures
+    ("حسب بيانات النعي التي ينشرها الحزب", "according to figures released by the ministry")."""
+    c = cues()
+    for k in range(hi, min(n, lo + MAX_NAME_TOKENS)):
+        tok = tokens[k]
+        if tok.is_punct or tok.text[0].isdigit():
+            break
+        m = c.sources.match_at(tokens, k) or c.anaphora.match_at(tokens, k)
+        if m is not None:
+            return m.last + 1
+    return hi
+
+
+def _before_relative_clause(tokens: list[Token], lo: int) -> tuple[int, int]:
+    """The name before ", whose count has run ahead of the official one," and its verb."""
+    c = cues()
+    k = lo - 1
+    while k >= 0 and tokens[k].text not in ",،":
+        if c.relative_pronouns.match_at(tokens, k) is not None:
+            comma = k - 1
+            if comma >= 0 and tokens[comma].text in ",،":
+                return name_before(tokens, comma, 0)
+        k -= 1
+    if k >= 0 and k + 1 < len(tokens) and c.relative_pronouns.match_at(tokens, k + 1) is not None:
+        return name_before(tokens, k, 0)
+    return lo, lo
+
+
+def _known(tokens: list[Token], lo: int, hi: int) -> bool:
+    c = cues()
+    return any(c.sources.match_at(tokens, k) is not None for k in range(lo, hi))
+
+
+def _passive(tokens: list[Token], i: int) -> bool:
+    return i > 0 and cues().passive.match_at(tokens, i - 1) is not None
+
+
+def _opens_quote(tokens: list[Token], i: int, n: int) -> bool:
+    """Does what follows a speech verb open the speaker's words (a complementizer within reach)?"""
+    c = cues()
+    for k in range(i, min(n, i + MAX_NAME_TOKENS + 4)):
+        if c.complementizers.match_at(tokens, k) is not None:
+            return True
+        if tokens[k].text[0].isdigit():
+            return True
+    return False
+
+
+def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | None,
+            history: History) -> Attribution:
+    """The source of a speech verb: the name after it (Arabic order) or before it (English)."""
+    c = cues()
+    n = len(tokens)
+    english = tokens[i].text.isascii()
+    after = name_after(tokens, last + 1, n)
+    relay_verb = c.relay_verbs.match_at(tokens, i) is not None
+    if english:
+        before = name_before(tokens, i, 0)
+        candidates = [_before_relative_clause(tokens, before[0]), before, after]
+    else:
+        # Arabic puts the speaker after the verb; before it only as "وكان X قد أعلن".
+        candidates = [after]
+        if i > 0 and c.subject_verb_links.match_at(tokens, i - 1) is not None:
+            candidates.append(name_before(tokens, i, 0))
+    if not english and i > 0:
+        before = name_before(tokens, i, 0)
+        if before[1] > before[0] and _known(tokens, *before):
+            candidates.append(before)  # "غير أن الجيش الإسرائيلي قدّر"
+    for lo, hi in candidates:
+        if hi <= lo:
+            continue
+        source, via = _with_relay(tokens, lo, hi, n, show, place, history, relay_verb)
+        if source:
+            cue = _span_text(show, tokens, min(lo, i), max(hi, last + 1))
+            return Attribution(source, via, i, "speech", cue, governs_before=english)
+    # A verb with a pronoun subject ("وأضاف أن", "it said") speaks for the last source.
+    if history.last is not None and history.last.source:
+        return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
+                           governs_before=english)
+    return Attribution(None, (), i, "speech", tokens[i].text, governs_before=english)
+
+
+def opens_with_continuation(tokens: list[Token]) -> bool:
+    return bool(tokens) and cues().continuation.match_at(tokens, 0) is not None
+
+
+def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | None:
+    """The attribution that governs the figure at token ``fig_pos``.
+
+    The speech verb before the figure governs it (else the first after it: "..., the ministry
+    said"). A prepositional cue after the figure that names someone else wraps the speaker
+    as a relay ("Israeli TV said ..., according to Reuters").
+    """
+    speech = [a for a in found if a.kind in ("speech", "carried") and a.source]
+    according = [a for a in found if a.kind == "according"]
+    governing = next((a for a in reversed(speech) if a.pos < fig_pos), None)
+    if governing is None:
+        governing = next((a for a in speech if a.pos > fig_pos and a.governs_before), None)
+    wrapper = None
+    if according:
+        wrapper = min(according, key=lambda a: abs(a.pos - fig_pos))
+        if wrapper.pos > fig_pos and any(fig_pos < a.pos < wrapper.pos for a in speech):
+            wrapper = None  # "..., وقالت قنوات إن ... وفقا لرويترز": Reuters relays that speaker only
+    if governing is None:
+        return wrapper
+    if wrapper is None or wrapper.source == governing.source:
+        return governing
+    if wrapper.pos > fig_pos and governing.pos < fig_pos:
+        return Attribution(governing.source, (wrapper.source or "",) + governing.via, governing.pos,
+                           "speech", f"{governing.cue} … {wrapper.cue}")
+    return wrapper if abs(wrapper.pos - fig_pos) < abs(governing.pos - fig_pos) else governing

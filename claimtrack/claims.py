@@ -1,0 +1,323 @@
+"""From figures to claims: which metric a figure counts, whom, where and over what period.
+
+The rules read a sentence's tokens around each figure:
+
+1. the *counted noun* right after the figure ("2600 جريح", "15 soldiers", "20 trucks"): a metric
+   noun sets the metric, a role noun sets the subject, a blocker (trucks, facilities) means
+   the figure counts something outside the metric list;
+2. else the nearest *metric cue* in reach, before or after ("مقتل 15 عسكريا", "687 فلسطينيا
+   قتلوا", "the death toll rose to 52");
+3. else, for a figure listed after another one ("بينهم 78 طفلا و41 امرأة", "including 95
+   civilians"), the metric of the figure it is listed with.
+
+A figure none of these reach is not a claim. Each reading records the rule and cue words so
+that ``claimtrack extract --explain`` can show why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimtrack.cues import Role, cues
+from claimtrack.phrases import Match, Token
+from claimtrack.records import Figure
+
+NOUN_WINDOW = 4  # words after a figure in which its counted noun may stand
+CUE_AFTER = 10  # tokens after a figure in which a metric cue may set its metric
+CUE_BEFORE = 12
+TIGHT = 2  # reach of a cue for a figure followed by an unknown noun
+ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
+LINK_REACH = 3  # tokens between a listed figure and the link word before it
+PERIOD_REACH = 14
+
+DEFAULT_PERIOD = {"killed": "cumulative", "wounded": "cumulative", "detained": "cumulative"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the rules read about one figure."""
+
+    metric: str
+    subject: str | None
+    location: str | None
+    period: str
+    rule: str
+    confidence: float
+    cues: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Noun:
+    metric: str | None = None
+    role: Role | None = None
+    blocked: bool = False
+    unknown: bool = False
+    others: bool = False
+    last: int = -1  # last token of the noun phrase
+    words: str = ""
+
+
+def figure_tokens(tokens: list[Token], fig: Figure) -> tuple[int, int]:
+    """Indices of the first and last token covered by a figure."""
+    first = next((i for i, t in enumerate(tokens) if t.end > fig.start), len(tokens) - 1)
+    last = first
+    while last + 1 < len(tokens) and tokens[last + 1].start < fig.end:
+        last += 1
+    return first, last
+
+
+def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _Noun:
+    c = cues()
+    if fig.dual_noun:
+        from claimtrack.phrases import tokenize
+
+        noun_tokens = tokenize(fig.dual_noun)
+        m = c.metric_nouns.match_at(noun_tokens, 0) if noun_tokens else None
+        r = c.roles.match_at(noun_tokens, 0) if noun_tokens else None
+        if m is not None or r is not None:
+            return _Noun(metric=m.value if m else None, role=r.value if r else None, last=last,
+                         words=fig.dual_noun)
+    j = last + 1
+    n = len(tokens)
+    role: Role | None = None
+    role_end = -1
+    words = 0
+    while j < n and words < NOUN_WINDOW:
+        tok = tokens[j]
+        if tok.is_punct or tok.text[0].isdigit():
+            break
+        metric = c.metric_nouns.match_at(tokens, j)
+        if metric is not None:
+            return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
+        r = c.roles.match_at(tokens, j)
+        if r is not None:
+            if role is None or r.value.metric is not None or not tok.text.isascii():
+                if role is None or tok.text.isascii() or role.metric is None:
+                    role, role_end = r.value, r.last
+            j = r.last + 1
+            words += 1
+            if not tok.text.isascii():
+                break  # an Arabic head noun comes first; what follows qualifies it
+            continue
+        if c.blockers.match_at(tokens, j) is not None:
+            if role is not None:
+                break
+            return _Noun(blocked=True, last=j, words=tok.text)
+        other = c.others.match_at(tokens, j)
+        if other is not None and role is None and words == 0:
+            return _Noun(others=True, last=other.last, words=tok.text)
+        between = c.between.match_at(tokens, j)
+        if between is not None:
+            j = between.last + 1
+            continue
+        if role is not None or c.function_words.match_at(tokens, j) is not None:
+            break
+        if words == 0 and not tok.text.isascii():
+            return _Noun(unknown=True, last=j, words=tok.text)
+        j += 1
+        words += 1
+    if role is not None:
+        return _Noun(role=role, last=role_end, words=_words(tokens, last + 1, role_end))
+    return _Noun(last=last)
+
+
+def _words(tokens: list[Token], lo: int, hi: int) -> str:
+    return " ".join(t.text for t in tokens[lo:hi + 1])
+
+
+def _clause_break(tokens: list[Token], k: int) -> bool:
+    """Does a new clause open at token ``k`` ("فيما بلغ عدد الجرحى", "; while")?"""
+    c = cues()
+    return c.clause_openers.match_at(tokens, k) is not None or tokens[k].text in ";؛"
+
+
+def _nearest_cue(tokens: list[Token], cue_matches: list[Match[str]], owned: set[int], others: set[int],
+                 first: int, last: int, reach_before: int, reach_after: int,
+                 earliest: bool = False) -> tuple[Match[str] | None, int]:
+    """The closest metric cue in reach. A cue after the figure must stand in its clause, before
+    any other figure (``others`` are their first tokens); a cue another figure used is not reused."""
+    stop_after = last + reach_after + 1
+    for k in range(last + 1, min(len(tokens), stop_after)):
+        if k in others or _clause_break(tokens, k):
+            stop_after = k
+            break
+    # A cue another figure already took is used again only when nothing else is in reach.
+    best: tuple[bool, int, Match[str]] | None = None
+    for m in cue_matches:
+        if m.last < first:
+            d = first - m.last
+            if d > reach_before:
+                continue
+        elif last < m.first < stop_after:
+            d = m.first - last
+        else:
+            continue
+        if best is None or (m.first in owned, d) < best[:2]:
+            best = (m.first in owned, d, m)
+    if best is None:
+        return None, 10**6
+    cue = best[2]
+    return cue, (first - cue.last if cue.last < first else cue.first - last)
+
+
+def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> bool:
+    """Is the figure listed with the one before it ("بينهم 78 طفلا و41 امرأة", "including 95")?"""
+    c = cues()
+    lo = max(prev_last + 1, first - LINK_REACH)
+    if tokens[first].start < fig.start and tokens[first].text.startswith("و"):
+        return True  # "وأربعة مدنيين": the conjunction is glued to the number word
+    return any(c.subset_links.match_at(tokens, k) is not None for k in range(lo, first)) or (
+        first > 0 and tokens[first - 1].text in ",،"
+    )
+
+
+def _subset(tokens: list[Token], prev_last: int, first: int, noun_last: int, last: int) -> bool:
+    """Is the figure a part of the one before ("بينهم 78 طفلا", "3,542 of them children")?"""
+    c = cues()
+    lo = max(prev_last + 1, first - LINK_REACH)
+    if any(c.subset_of.match_at(tokens, k) is not None for k in range(lo, first)):
+        return True
+    return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, max(last + 1, noun_last + 1)))
+
+
+def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
+    """The toll a figure is the new value of ("ارتفع عدد الشهداء ... إلى 31", "the toll ... rose to 52").
+
+    The figure must follow a rise word ("إلى", "rose to", "at"); the toll is the nearest toll
+    phrase before it, within what the speaker said (not past "إن"/"that" or a new clause).
+    """
+    c = cues()
+    if not any(c.rise_to.match_at(tokens, k) is not None for k in range(max(0, first - 4), first)):
+        return None
+    k = first - 1
+    while k >= 0:
+        if c.complementizers.match_at(tokens, k) is not None or _clause_break(tokens, k):
+            return None
+        m = c.toll_frames.match_at(tokens, k)
+        if m is not None and m.last < first:
+            return m
+        k -= 1
+    return None
+
+
+FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
+
+
+def read_metrics(tokens: list[Token], figures: list[Figure],
+                 context_metric: str | None = None) -> list[tuple[Figure, int, Reading] | None]:
+    """Metric, subject and rule of each figure of one sentence (``None``: not a claim).
+
+    ``context_metric`` is what the previous sentence counted, for "20 of them are minors".
+    Location and period are filled in by :func:`place_and_period`.
+    """
+    c = cues()
+    spans = [figure_tokens(tokens, f) for f in figures]
+    nouns = [_counted_noun(tokens, a, b, f) for (a, b), f in zip(spans, figures, strict=True)]
+    # The noun a figure counts ("أربع رهائن") is that figure's; it is no cue for the others.
+    owned = {k for (a, b), noun in zip(spans, nouns, strict=True) if noun.metric or noun.role
+             for k in range(b + 1, noun.last + 1)}
+    cue_matches = sorted(list(c.metric_cues.find_all(tokens)) +
+                         [m for m in c.metric_nouns.find_all(tokens) if m.first not in owned],
+                         key=lambda m: m.first)
+    fig_first = {a for a, _ in spans}
+    out: list[tuple[Figure, int, Reading] | None] = []
+    prev: tuple[int, Reading] | None = None
+    for fig, (first, last), noun in zip(figures, spans, nouns, strict=True):
+        reading, cue = _read_one(tokens, fig, first, last, noun, cue_matches, owned, fig_first, prev,
+                                 context_metric)
+        if cue is not None and cue.first > last:
+            owned.add(cue.first)  # "six had been wounded and three were missing": one cue each
+        if reading is None:
+            out.append(None)
+            continue
+        out.append((fig, first, reading))
+        prev = (last if noun.last < 0 else max(last, noun.last), reading)
+    return out
+
+
+def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _Noun,
+              cue_matches: list[Match[str]], owned: set[int], fig_first: set[int],
+              prev: tuple[int, Reading] | None, context_metric: str | None,
+              ) -> tuple[Reading | None, Match[str] | None]:
+    if noun.blocked:
+        return None, None
+    subject = noun.role.subject if noun.role else None
+    how: list[tuple[str, str]] = []
+    if noun.words:
+        how.append(("noun", noun.words))
+    if noun.metric:
+        return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
+    if fig.value == 1 and fig.rule.endswith("words") and noun.role is None:
+        return None, None  # "one of the deadliest": only "one soldier" counts
+    reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
+    end = last if noun.unknown else max(last, noun.last)
+    others = fig_first - {first}
+    cue, dist = _nearest_cue(tokens, cue_matches, owned, others, first, end, reach_b, reach_a)
+    frame = _rising_toll(tokens, first)
+    if frame is not None:
+        # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike.
+        cue, dist = frame, first - frame.last
+    if noun.role and noun.role.metric and (cue is None or cue.value not in FATE_METRICS):
+        return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
+    if prev is not None and _subset(tokens, prev[0], first, noun.last, last):
+        how.append(("metric", f"part of the {prev[1].metric} figure before it"))
+        return Reading(prev[1].metric, subject, None, "unspecified", f"{fig.rule}|subset", 0.8, tuple(how)), None
+    linked = prev is not None and _linked(tokens, prev[0], first, fig)
+    if cue is not None and not (linked and dist > ROLE_CUE_REACH):
+        how.append(("metric", " ".join(cue.phrase)))
+        side = "before" if cue.last < first else "after"
+        confidence = 0.85 if dist <= 3 else 0.7
+        return Reading(cue.value, subject, None, "unspecified", f"{fig.rule}|cue-{side}", confidence,
+                       tuple(how)), cue
+    if prev is not None and linked and (noun.role or noun.others or not noun.unknown):
+        subject = subject or (prev[1].subject if noun.others else None)
+        how.append(("metric", f"listed with the {prev[1].metric} figure"))
+        return Reading(prev[1].metric, subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
+    if cue is not None:
+        how.append(("metric", " ".join(cue.phrase)))
+        return Reading(cue.value, subject, None, "unspecified", f"{fig.rule}|cue", 0.6, tuple(how)), cue
+    if context_metric and _subset(tokens, -1, first, noun.last, last):
+        how.append(("metric", f"{context_metric}, counted in the sentence before"))
+        return Reading(context_metric, subject, None, "unspecified", f"{fig.rule}|context", 0.6, tuple(how)), None
+    return None, None
+
+
+def place_and_period(tokens: list[Token], first: int, reading: Reading, last_place: str | None) -> Reading:
+    """Fill in where the figure is about and over what period it counts."""
+    c = cues()
+    places = list(c.locations.find_all(tokens))
+    after = [m for m in places if m.first > first]
+    before = [m for m in places if m.last < first]
+    place = after[0].value if after else (before[-1].value if before else last_place)
+    period = _period(tokens, first, reading.metric)
+    return Reading(reading.metric, reading.subject or _default_subject(reading.metric), place, period,
+                   reading.rule, reading.confidence, reading.cues)
+
+
+def sentence_place(tokens: list[Token]) -> str | None:
+    """The first place a sentence names."""
+    return next((m.value for m in cues().locations.find_all(tokens)), None)
+
+
+def _default_subject(metric: str) -> str | None:
+    return "reservists" if metric == "reservists" else None
+
+
+def _period(tokens: list[Token], first: int, metric: str) -> str:
+    """period cue near the figure > since/منذ > a single incident > running-total cues > default."""
+    c = cues()
+    found: dict[str, int] = {}
+    for m in c.periods.find_all(tokens):
+        d = first - m.last if m.last < first else m.first - first
+        if d <= PERIOD_REACH:
+            found[m.value] = min(found.get(m.value, 10**6), d)
+    since = any(m.phrase[0] in ("منذ", "since") for m in c.periods.find_all(tokens))
+    if "period" in found:
+        return "period"
+    if since:
+        return "cumulative"
+    if "event" in found:
+        return "event"
+    if "cumulative" in found:
+        return "cumulative"
+    return DEFAULT_PERIOD.get(metric, "unspecified")

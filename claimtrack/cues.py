@@ -1,0 +1,205 @@
+"""The claim cue lexicons (``claims.ar.toml``, ``claims.en.toml``, ``sources.toml``) as phrase tables.
+
+Both languages are merged into one set of tables: an Arabic article quoting an English tweet
+is read with both, and the scripts never collide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from claimtrack import lexicon
+from claimtrack.lexicon import LexiconError
+from claimtrack.phrases import PhraseTable
+from claimtrack.records import METRICS, PERIODS
+
+LANGS = ("ar", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A counted noun naming people: gives the subject, and maybe a default metric."""
+
+    subject: str
+    metric: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceName:
+    """What a printed name refers to: a canonical source, or a generic one resolved by place."""
+
+    canonical: str
+    kind: str
+    by_location: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def generic(self) -> bool:
+        return bool(self.by_location)
+
+
+@dataclass(frozen=True)
+class ClaimCues:
+    metric_nouns: PhraseTable[str]
+    roles: PhraseTable[Role]
+    metric_cues: PhraseTable[str]
+    toll_frames: PhraseTable[str]
+    blockers: PhraseTable[bool]
+    locations: PhraseTable[str]
+    periods: PhraseTable[str]
+    speech_verbs: PhraseTable[bool]
+    according_to: PhraseTable[bool]
+    relay_from: PhraseTable[bool]
+    relay_seen: PhraseTable[bool]
+    tally: PhraseTable[bool]
+    relay_verbs: PhraseTable[bool]
+    relay_verb_link: PhraseTable[bool]
+    complementizers: PhraseTable[bool]
+    clause_openers: PhraseTable[bool]
+    subject_verb_links: PhraseTable[bool]
+    passive: PhraseTable[bool]
+    continuation: PhraseTable[bool]
+    anaphora: PhraseTable[str]
+    spokesperson: PhraseTable[bool]
+    name_stops: PhraseTable[bool]
+    source_heads: PhraseTable[bool]
+    relative_pronouns: PhraseTable[bool]
+    between: PhraseTable[bool]
+    others: PhraseTable[bool]
+    subset_links: PhraseTable[bool]
+    subset_of: PhraseTable[bool]
+    rise_to: PhraseTable[bool]
+    function_words: PhraseTable[bool]
+    sources: PhraseTable[SourceName]
+    source_kinds: dict[str, str]
+    general_subjects: frozenset[str]
+
+
+def _metric_table(raw: dict[str, Any], key: str, where: str) -> list[tuple[str, str]]:
+    table = raw.get(key, {})
+    if not isinstance(table, dict):
+        raise LexiconError(f"{where}: [{key}] must be a table of metric = [words]")
+    out: list[tuple[str, str]] = []
+    for metric in table:
+        if metric not in METRICS:
+            raise LexiconError(f"{where}: [{key}] names unknown metric {metric!r}")
+        out.extend((w, metric) for w in lexicon.strings(table, metric, f"{where} [{key}]"))
+    return out
+
+
+def _flag_list(raw: dict[str, Any], section: str, key: str, where: str) -> list[tuple[str, bool]]:
+    table = raw.get(section, {})
+    if not isinstance(table, dict):
+        raise LexiconError(f"{where}: [{section}] must be a table")
+    return [(w, True) for w in lexicon.strings(table, key, f"{where} [{section}]")]
+
+
+def _roles(raw: dict[str, Any], where: str) -> list[tuple[str, Role]]:
+    out: list[tuple[str, Role]] = []
+    for i, entry in enumerate(raw.get("role_nouns", [])):
+        subject = entry.get("subject")
+        metric = entry.get("metric")
+        if not isinstance(subject, str) or (metric is not None and metric not in METRICS):
+            raise LexiconError(f"{where}: role_nouns #{i + 1} needs a subject and a known metric")
+        role = Role(subject, metric)
+        out.extend((w, role) for w in lexicon.strings(entry, "forms", f"{where} role_nouns #{i + 1}"))
+    return out
+
+
+def _periods(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
+    table = raw.get("period", {})
+    out: list[tuple[str, str]] = []
+    for kind in table:
+        if kind not in PERIODS:
+            raise LexiconError(f"{where}: [period] names unknown period {kind!r}")
+        out.extend((w, kind) for w in lexicon.strings(table, kind, f"{where} [period]"))
+    return out
+
+
+def _locations(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
+    table = raw.get("locations", {})
+    return [(w, place) for place in table for w in lexicon.strings(table, place, f"{where} [locations]")]
+
+
+def _anaphora(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
+    table = raw.get("anaphora", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise LexiconError(f"{where}: [anaphora] must map words to a source kind")
+    return list(table.items())
+
+
+def _sources() -> tuple[list[tuple[str, SourceName]], dict[str, str]]:
+    raw = lexicon.load("sources")
+    out: list[tuple[str, SourceName]] = []
+    kinds: dict[str, str] = {}
+    for i, entry in enumerate(raw.get("source", [])):
+        name, kind = entry.get("name"), entry.get("kind")
+        if not isinstance(name, str) or not isinstance(kind, str):
+            raise LexiconError(f"sources: source #{i + 1} needs a name and a kind")
+        if name in kinds:
+            raise LexiconError(f"sources: {name!r} is listed twice")
+        kinds[name] = kind
+        target = SourceName(name, kind)
+        out.append((name, target))
+        out.extend((a, target) for a in lexicon.strings(entry, "aliases", f"sources {name!r}"))
+        out.extend((p, target) for p in entry.get("people", []))
+    for i, entry in enumerate(raw.get("generic", [])):
+        name, kind = entry.get("name"), entry.get("kind")
+        by_location = entry.get("by_location", {})
+        if not isinstance(name, str) or not isinstance(kind, str) or not isinstance(by_location, dict):
+            raise LexiconError(f"sources: generic #{i + 1} needs a name, a kind and by_location")
+        kinds[name] = kind
+        for place, canonical in by_location.items():
+            if canonical not in kinds:
+                raise LexiconError(f"sources: generic {name!r} maps {place!r} to unknown source {canonical!r}")
+        target = SourceName(name, kind, tuple(sorted(by_location.items())))
+        out.extend((a, target) for a in lexicon.strings(entry, "aliases", f"sources generic {name!r}"))
+    return out, kinds
+
+
+@cache
+def cues() -> ClaimCues:
+    """The merged cue tables of every language (built once)."""
+    raws = [(lexicon.load(f"claims.{lang}"), f"claims.{lang}") for lang in LANGS]
+
+    def merged_flags(section: str, key: str) -> PhraseTable[bool]:
+        return PhraseTable(e for raw, where in raws for e in _flag_list(raw, section, key, where))
+
+    sources, kinds = _sources()
+    return ClaimCues(
+        metric_nouns=PhraseTable(e for raw, w in raws for e in _metric_table(raw, "metric_nouns", w)),
+        roles=PhraseTable(e for raw, w in raws for e in _roles(raw, w)),
+        metric_cues=PhraseTable(e for raw, w in raws for e in _metric_table(raw, "metric_cues", w)),
+        toll_frames=PhraseTable(e for raw, w in raws for e in _metric_table(raw, "toll_frames", w)),
+        blockers=merged_flags("blockers", "forms"),
+        locations=PhraseTable(e for raw, w in raws for e in _locations(raw, w)),
+        periods=PhraseTable(e for raw, w in raws for e in _periods(raw, w)),
+        speech_verbs=merged_flags("attribution", "speech_verbs"),
+        according_to=merged_flags("attribution", "according_to"),
+        relay_from=merged_flags("attribution", "relay_from"),
+        relay_seen=merged_flags("attribution", "relay_seen"),
+        tally=merged_flags("attribution", "tally"),
+        relay_verbs=merged_flags("attribution", "relay_verbs"),
+        relay_verb_link=merged_flags("attribution", "relay_verb_link"),
+        complementizers=merged_flags("attribution", "complementizers"),
+        clause_openers=merged_flags("attribution", "clause_openers"),
+        subject_verb_links=merged_flags("attribution", "subject_verb_links"),
+        passive=merged_flags("attribution", "passive"),
+        continuation=merged_flags("attribution", "continuation"),
+        anaphora=PhraseTable(e for raw, w in raws for e in _anaphora(raw, w)),
+        spokesperson=merged_flags("attribution", "spokesperson"),
+        name_stops=merged_flags("attribution", "name_stops"),
+        source_heads=merged_flags("attribution", "source_heads"),
+        relative_pronouns=merged_flags("attribution", "relative_pronouns"),
+        between=merged_flags("grammar", "between_figure_and_noun"),
+        others=merged_flags("grammar", "others"),
+        subset_links=merged_flags("grammar", "subset_links"),
+        subset_of=merged_flags("grammar", "subset_of"),
+        rise_to=merged_flags("grammar", "rise_to"),
+        function_words=merged_flags("grammar", "function_words"),
+        sources=PhraseTable(sources),
+        source_kinds=kinds,
+        general_subjects=frozenset(e["subject"] for raw, _ in raws for e in raw.get("role_nouns", [])
+                                   if e.get("general")),
+    )

@@ -1,0 +1,145 @@
+"""Tokens and multi-word lexicon phrases, matched with Arabic clitics and case endings tolerated.
+
+The claim rules look for cue phrases ("عدد القتلى", "according to", "وزارة الصحة") around a
+figure. Arabic glues conjunctions and prepositions to words (وقتل، بحسب، للمصابين) and marks
+case with a final alef (جريحا), so each token is looked up under a few *keys*: the word itself,
+the word without a leading و/ف, without ب/ل/ك, without the article ال, and without a final
+tanween alef. Lexicon phrases are keyed the same way, so one listed form matches its variants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import regex
+
+from claimtrack.text import fold_term
+
+T = TypeVar("T")
+
+TOKEN_RE: Any = regex.compile(
+    r"(?:\p{L}|\p{M})++(?:['\-](?:\p{L}|\p{M})++)*+|\d++(?:[.,،٬٫]\d++)*+|[^\s\p{L}\p{M}\d]",
+    regex.V1,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word, number or punctuation mark; ``start``/``end`` index the folded text."""
+
+    text: str
+    start: int
+    end: int
+    keys: tuple[str, ...]
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def is_punct(self) -> bool:
+        return not self.text[0].isalnum()
+
+
+def _is_arabic(word: str) -> bool:
+    return "\u0600" <= word[0] <= "\u06ff"
+
+
+def word_keys(word: str) -> tuple[str, ...]:
+    """The keys a word is looked up under (see the module docstring)."""
+    w = word.lower().replace("ة", "ه")
+    if not _is_arabic(w):
+        return (w,)
+    keys = [w]
+    stems = [w]
+    if len(w) > 3 and w[0] in "وف":
+        stems.append(w[1:])
+    for s in list(stems):
+        if len(s) > 3 and s.startswith("لل"):
+            stems.append("ال" + s[2:])
+        elif len(s) > 3 and s[0] in "بلك":
+            stems.append(s[1:])
+    for s in list(stems):
+        if len(s) > 4 and s.startswith("ال"):
+            stems.append(s[2:])
+    for s in stems:
+        if s not in keys:
+            keys.append(s)
+        if len(s) > 3 and s.endswith("ا") and not s.endswith("اا"):
+            bare = s[:-1]
+            if bare not in keys:
+                keys.append(bare)
+    return tuple(keys)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+    out: list[Token] = []
+    for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
+        word = m.group()
+        out.append(Token(word, m.start(), m.end(), word_keys(word) if word[0].isalpha() else (word,)))
+    return out
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """The canonical key of a lexicon phrase: one key per word, the most reduced form."""
+    words = [t.text for t in tokenize(fold_term(phrase))]
+    return tuple(_canonical(w) for w in words)
+
+
+def _canonical(word: str) -> str:
+    # A lexicon word is matched by its plain lower-cased form; the token side supplies variants.
+    return word.lower().replace("ة", "ه")
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[T]):
+    """A lexicon phrase found at tokens ``first..last`` (inclusive)."""
+
+    first: int
+    last: int
+    value: T
+    phrase: tuple[str, ...]
+
+
+class PhraseTable(Generic[T]):
+    """Phrases (one or more words) mapped to values, matched over a token list."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        for phrase, value in entries:
+            key = phrase_key(phrase)
+            if not key:
+                continue
+            self._by_first.setdefault(key[0], []).append((key, value))
+        for options in self._by_first.values():
+            options.sort(key=lambda kv: -len(kv[0]))  # longest phrase first
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def match_at(self, tokens: list[Token], i: int) -> Match[T] | None:
+        """The longest phrase starting at token ``i``."""
+        best: Match[T] | None = None
+        for k in tokens[i].keys:
+            for key, value in self._by_first.get(k, ()):
+                n = len(key)
+                if i + n > len(tokens) or (best is not None and n <= len(best.phrase)):
+                    continue
+                if all(key[j] in tokens[i + j].keys for j in range(1, n)):
+                    best = Match(i, i + n - 1, value, key)
+        return best
+
+    def find_all(self, tokens: list[Token], lo: int = 0, hi: int | None = None) -> Iterator[Match[T]]:
+        """Every non-overlapping longest match in ``tokens[lo:hi]``, left to right."""
+        hi = len(tokens) if hi is None else hi
+        i = lo
+        while i < hi:
+            m = self.match_at(tokens, i)
+            if m is not None and m.last < hi:
+                yield m
+                i = m.last + 1
+            else:
+                i += 1
