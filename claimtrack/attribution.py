@@ -40,6 +40,9 @@ class History:
     last: Attribution | None = None
     mentions: list[str] = field(default_factory=list)  # known sources named, in order
     places: list[str] = field(default_factory=list)
+    period: str | None = None  # the period context an earlier sentence set up (event, period)
+    period_place: str | None = None  # where that context is (another place ends it)
+    counted: str | None = None  # the metric the last sentence counted, for "20 of them"
 
     def remember(self, attribution: Attribution) -> None:
         self.last = attribution
@@ -299,6 +302,14 @@ def _before_relative_clause(tokens: list[Token], lo: int) -> tuple[int, int]:
     return lo, lo
 
 
+def _person(tokens: list[Token], lo: int, hi: int) -> bool:
+    """A short unknown name right before "أن" ("وأضافت درايسديل أن") is a person speaking."""
+    c = cues()
+    return (hi - lo <= 3 and hi < len(tokens) and c.person_before.match_at(tokens, hi) is not None
+            and all(tokens[k].is_word and c.function_words.match_at(tokens, k) is None for k in range(lo, hi))
+            and not any(c.metric_cues.match_at(tokens, k) or c.roles.match_at(tokens, k) for k in range(lo, hi)))
+
+
 def _known(tokens: list[Token], lo: int, hi: int) -> bool:
     c = cues()
     return any(c.sources.match_at(tokens, k) is not None for k in range(lo, hi))
@@ -343,6 +354,8 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
         if hi <= lo:
             continue
         source, via = _with_relay(tokens, lo, hi, n, show, place, history, relay_verb)
+        if source is None and not english and _person(tokens, lo, hi):
+            source = _span_text(show, tokens, lo, hi)  # "وأضافت درايسديل أن": a person speaking
         if source:
             cue = _span_text(show, tokens, min(lo, i), max(hi, last + 1))
             return Attribution(source, via, i, "speech", cue, governs_before=english)

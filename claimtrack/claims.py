@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimtrack.cues import Role, cues
-from claimtrack.phrases import Match, Token
+from claimtrack.phrases import Match, PhraseTable, Token
 from claimtrack.records import Figure
 
 NOUN_WINDOW = 4  # words after a figure in which its counted noun may stand
@@ -28,9 +28,11 @@ CUE_BEFORE = 12
 TIGHT = 2  # reach of a cue for a figure followed by an unknown noun
 ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
-PERIOD_REACH = 14
+PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 
-DEFAULT_PERIOD = {"killed": "cumulative", "wounded": "cumulative", "detained": "cumulative"}
+# Tolls run; actions (a release, a barrage, a raid) happen once.
+DEFAULT_PERIOD = {"killed": "cumulative", "wounded": "cumulative", "detained": "cumulative", "displaced": "cumulative",
+                  "released": "event", "rockets": "event", "drones": "event", "airstrikes": "event"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +259,8 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     if frame is not None:
         # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike.
         cue, dist = frame, first - frame.last
-    if noun.role and noun.role.metric and (cue is None or cue.value not in FATE_METRICS):
+    listed_fate = prev is not None and prev[1].metric in FATE_METRICS and _linked(tokens, prev[0], first, fig)
+    if noun.role and noun.role.metric and not listed_fate and (cue is None or cue.value not in FATE_METRICS):
         return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
     if prev is not None and _subset(tokens, prev[0], first, noun.last, last):
         how.append(("metric", f"part of the {prev[1].metric} figure before it"))
@@ -282,16 +285,22 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     return None, None
 
 
-def place_and_period(tokens: list[Token], first: int, reading: Reading, last_place: str | None) -> Reading:
-    """Fill in where the figure is about and over what period it counts."""
+def place_and_period(tokens: list[Token], first: int, last: int, reading: Reading, last_place: str | None,
+                     context: str | None, others: set[int]) -> Reading:
+    """Fill in where the figure is about and over what period it counts.
+
+    ``context`` is the period an earlier sentence set up ("An Israeli air strike tore through
+    the camp." makes the toll of the next sentence an event's).
+    """
     c = cues()
     places = list(c.locations.find_all(tokens))
-    after = [m for m in places if m.first > first]
-    before = [m for m in places if m.last < first]
-    place = after[0].value if after else (before[-1].value if before else last_place)
-    period = _period(tokens, first, reading.metric)
+    # The nearest place named; one after the figure wins a tie ("قتل 496 شخصا في لبنان").
+    nearest = min(places, key=lambda m: (first - m.last) * 1.01 if m.last < first else m.first - last, default=None)
+    place = nearest.value if nearest is not None else last_place
+    period, cue = _period(tokens, first, last, reading.metric, context, others)
+    how = reading.cues + ((("period", cue),) if cue else ())
     return Reading(reading.metric, reading.subject or _default_subject(reading.metric), place, period,
-                   reading.rule, reading.confidence, reading.cues)
+                   reading.rule, reading.confidence, how)
 
 
 def sentence_place(tokens: list[Token]) -> str | None:
@@ -303,21 +312,62 @@ def _default_subject(metric: str) -> str | None:
     return "reservists" if metric == "reservists" else None
 
 
-def _period(tokens: list[Token], first: int, metric: str) -> str:
-    """period cue near the figure > since/منذ > a single incident > running-total cues > default."""
+def _period(tokens: list[Token], first: int, last: int, metric: str, context: str | None,
+            others: set[int]) -> tuple[str, str]:
+    """The period and the cue that set it: the nearest period cue in reach, else a running-total
+    cue, else the period an earlier sentence set up, else the metric's default.
+
+    A cue before the figure counts back to a colon ("أربع رهائن منذ بداية الحرب: رهينتين ...");
+    one after it, until the next figure (``others`` are their first tokens) or a new clause.
+    """
     c = cues()
-    found: dict[str, int] = {}
-    for m in c.periods.find_all(tokens):
-        d = first - m.last if m.last < first else m.first - first
-        if d <= PERIOD_REACH:
-            found[m.value] = min(found.get(m.value, 10**6), d)
-    since = any(m.phrase[0] in ("منذ", "since") for m in c.periods.find_all(tokens))
-    if "period" in found:
-        return "period"
-    if since:
-        return "cumulative"
-    if "event" in found:
-        return "event"
-    if "cumulative" in found:
-        return "cumulative"
-    return DEFAULT_PERIOD.get(metric, "unspecified")
+    barrier = max((k for k in range(first) if tokens[k].text in ":;؛"), default=-1)
+    clause_end = min(len(tokens), last + 1 + PERIOD_AFTER)
+    for k in range(last + 1, clause_end):
+        if k in others:
+            clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
+            break
+        if tokens[k].text in ":" or _clause_break(tokens, k):
+            clause_end = k
+            break
+
+    def nearest(table: PhraseTable[str]) -> Match[str] | None:
+        best: tuple[int, Match[str]] | None = None
+        for m in table.find_all(tokens):
+            if barrier < m.first and m.last < first:
+                d = first - m.last
+            elif last < m.first and m.last < clause_end:
+                d = m.first - last
+            else:
+                continue
+            if best is None or d < best[0]:
+                best = (d, m)
+        return best[1] if best else None
+
+    for table in (c.periods, c.running_total):
+        m = nearest(table)
+        if m is not None:
+            return m.value, " ".join(m.phrase)
+    if context is not None:
+        return context, "an earlier sentence"
+    return DEFAULT_PERIOD.get(metric, "unspecified"), ""
+
+
+def counted_metric(tokens: list[Token]) -> str | None:
+    """The metric of the last counted noun a sentence names ("most of the hostages held")."""
+    c = cues()
+    found = [m.value for m in c.metric_nouns.find_all(tokens)]
+    found += [m.value.metric for m in c.roles.find_all(tokens) if m.value.metric]
+    return found[-1] if found else None
+
+
+def period_context(tokens: list[Token], readings: list[Reading], previous: str | None) -> str | None:
+    """The period context a sentence leaves for the next: an incident or a window it named or
+    counted in, kept through sentences that count nothing; a running total ends it."""
+    if readings:
+        periods = {r.period for r in readings}
+        if "cumulative" in periods:
+            return None
+        return next((p for p in ("event", "period") if p in periods), previous)
+    found = {m.value for m in cues().periods.find_all(tokens)}
+    return next((p for p in ("event", "period") if p in found), previous)

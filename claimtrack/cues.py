@@ -48,6 +48,7 @@ class ClaimCues:
     blockers: PhraseTable[bool]
     locations: PhraseTable[str]
     periods: PhraseTable[str]
+    running_total: PhraseTable[str]
     speech_verbs: PhraseTable[bool]
     according_to: PhraseTable[bool]
     relay_from: PhraseTable[bool]
@@ -64,6 +65,7 @@ class ClaimCues:
     spokesperson: PhraseTable[bool]
     name_stops: PhraseTable[bool]
     source_heads: PhraseTable[bool]
+    person_before: PhraseTable[bool]
     relative_pronouns: PhraseTable[bool]
     between: PhraseTable[bool]
     others: PhraseTable[bool]
@@ -107,8 +109,8 @@ def _roles(raw: dict[str, Any], where: str) -> list[tuple[str, Role]]:
     return out
 
 
-def _periods(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
-    table = raw.get("period", {})
+def _periods(raw: dict[str, Any], where: str, section: str = "period") -> list[tuple[str, str]]:
+    table = raw.get(section, {})
     out: list[tuple[str, str]] = []
     for kind in table:
         if kind not in PERIODS:
@@ -175,6 +177,7 @@ def cues() -> ClaimCues:
         blockers=merged_flags("blockers", "forms"),
         locations=PhraseTable(e for raw, w in raws for e in _locations(raw, w)),
         periods=PhraseTable(e for raw, w in raws for e in _periods(raw, w)),
+        running_total=PhraseTable(e for raw, w in raws for e in _periods(raw, w, "running_total")),
         speech_verbs=merged_flags("attribution", "speech_verbs"),
         according_to=merged_flags("attribution", "according_to"),
         relay_from=merged_flags("attribution", "relay_from"),
@@ -191,6 +194,7 @@ def cues() -> ClaimCues:
         spokesperson=merged_flags("attribution", "spokesperson"),
         name_stops=merged_flags("attribution", "name_stops"),
         source_heads=merged_flags("attribution", "source_heads"),
+        person_before=merged_flags("attribution", "person_before"),
         relative_pronouns=merged_flags("attribution", "relative_pronouns"),
         between=merged_flags("grammar", "between_figure_and_noun"),
         others=merged_flags("grammar", "others"),

@@ -1,0 +1,193 @@
+"""The pipeline: file bytes -> decoded text -> articles -> sentences -> figures -> claims.
+
+Every stage is a pure function; this module strings them together. Rules work on the
+*folded* text (see :mod:`claimtrack.text`); offsets are mapped back to the decoded file text
+before they leave this module, so ``text[start:end] == claim.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from claimtrack import attribution, claims, dates, numbers, segment
+from claimtrack.decode import InputError, decode
+from claimtrack.phrases import tokenize
+from claimtrack.records import Article, Claim, Extraction, Figure, Span
+from claimtrack.text import Folded, detect_lang, fold
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_file(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a saved article file (``InputError`` names what is wrong)."""
+    if path.is_dir():
+        raise InputError("is a directory")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"file is too large ({size // (1024 * 1024)} MB; the limit is "
+                             f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("no such file") from exc
+    except PermissionError as exc:
+        raise InputError("permission denied") from exc
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from exc
+    return decode(raw, encoding)
+
+
+def extract_file(path: Path, *, published: dt.date | None = None, lang: str | None = None,
+                 outlet: str | None = None, url: str | None = None, encoding: str | None = None) -> Extraction:
+    """Read a file and extract its articles and claims."""
+    text, used = read_file(path, encoding)
+    return extract_text(text, published=published, lang=lang, outlet=outlet, url=url, encoding=used)
+
+
+def extract_text(text: str, *, published: dt.date | None = None, lang: str | None = None,
+                 outlet: str | None = None, url: str | None = None, encoding: str = "utf-8") -> Extraction:
+    """Articles and claims of a decoded text.
+
+    ``published`` dates the first article (later articles in the file carry their own dates);
+    ``outlet`` overrides the outlet read from the text for every article.
+    """
+    folded = fold(text)
+    articles: list[Article] = []
+    found: list[Claim] = []
+    for index, seg in enumerate(segment.split_articles(folded.text)):
+        article = _article(text, folded, seg, index, published if index == 0 else None, lang, outlet, url)
+        articles.append(article)
+        found.extend(_article_claims(text, folded, seg, article))
+    return Extraction(text=text, encoding=encoding, articles=tuple(articles), claims=tuple(found))
+
+
+def _article(text: str, folded: Folded, seg: segment.Segment, index: int, given: dt.date | None,
+             lang: str | None, outlet: str | None, url: str | None) -> Article:
+    start, end = folded.span(seg.start, seg.end)
+    title = None
+    if seg.title is not None:
+        a, b = folded.span(seg.title.start, seg.title.end)
+        title = text[a:b].strip()
+    published, date_source = (given, "given") if given else (seg.published, seg.date_source)
+    name = outlet or (attribution_outlet(_as_printed(text, folded, seg, seg.outlet)) if seg.outlet else None)
+    return Article(index=index, start=start, end=end, title=title, published=published,
+                   date_source=date_source if published else None,  # type: ignore[arg-type]
+                   outlet=name, lang=lang or detect_lang(text[start:end]), url=url)
+
+
+def _as_printed(text: str, folded: Folded, seg: segment.Segment, folded_name: str) -> str:
+    """A name segmentation read from the folded text, spelled as the file prints it."""
+    at = folded.text.find(folded_name, seg.start)
+    if at < 0:
+        return folded_name
+    a, b = folded.span(at, at + len(folded_name))
+    return text[a:b]
+
+
+def attribution_outlet(printed: str) -> str:
+    """An outlet name as printed ("الحرة"), canonical where the sources lexicon knows it."""
+    folded = fold(printed)
+    toks = tokenize(folded.text)
+
+    def show(start: int, end: int) -> str:
+        a, b = folded.span(start, end)
+        return printed[a:b]
+
+    name = attribution.canonical(toks, 0, len(toks), show, None, attribution.History())
+    return name or printed.strip()
+
+
+def _article_claims(text: str, folded: Folded, seg: segment.Segment, article: Article) -> list[Claim]:
+    history = attribution.History()
+    body: list[Claim] = []
+    headline: list[Claim] = []
+    for block in seg.blocks:
+        is_title = seg.title is not None and block.start == seg.title.start
+        for sent in segment.sentences(folded.text, block):
+            out = headline if is_title else body
+            out.extend(_sentence_claims(text, folded, sent, article, history, is_title))
+    # A headline figure that repeats the body is one claim, credited as the body credits it.
+    told = {(c.metric, c.value) for c in body}
+    return [c for c in headline if (c.metric, c.value) not in told] + body
+
+
+def _sentence_claims(text: str, folded: Folded, sent: Span, article: Article,
+                     history: attribution.History, is_title: bool) -> list[Claim]:
+    sentence = folded.text[sent.start:sent.end]
+    tokens = tokenize(folded.text, sent.start, sent.end)
+    figures = [_shift(f, sent.start) for f in numbers.find_figures(sentence)]
+    last_place = claims.sentence_place(tokens) or (history.places[-1] if history.places else None)
+    def show(start: int, end: int) -> str:
+        a, b = folded.span(start, end)
+        return text[a:b]
+
+    found = attribution.sentence_attributions(tokens, show, last_place, history) if tokens else []
+    mentions = attribution.mentioned_sources(tokens, last_place, history)
+    carried = None
+    if not found and not is_title and history.last is not None and attribution.opens_with_continuation(tokens):
+        carried = history.last
+    readings = claims.read_metrics(tokens, figures, history.counted) if figures else []
+    figure_starts = {claims.figure_tokens(tokens, f)[0] for f in figures}
+    out: list[Claim] = []
+    done: list[claims.Reading] = []
+    for item in readings:
+        if item is None:
+            continue
+        fig, first, reading = item
+        _, last = claims.figure_tokens(tokens, fig)
+        context = history.period if history.period_place in (None, reading.location or last_place) else None
+        reading = claims.place_and_period(tokens, first, last, reading, last_place, context, figure_starts - {first})
+        attr = attribution.attribution_for(first, found) if found else carried
+        if is_title and attr is not None and attr.kind == "carried":
+            attr = None
+        done.append(reading)
+        out.append(_claim(text, folded, sent, fig, reading, attr, article, sentence))
+    for c in out:
+        if c.location:
+            history.places.append(c.location)
+    if not is_title:
+        history.period = claims.period_context(tokens, done, history.period)
+        if done:
+            history.period_place = done[-1].location
+        history.counted = done[-1].metric if done else claims.counted_metric(tokens) or history.counted
+    history.mentions.extend(mentions)
+    governing = [a for a in found if a.source]
+    if governing and not is_title:
+        history.remember(governing[-1])
+    elif carried is not None:
+        history.remember(carried)
+    return out
+
+
+def _shift(fig: Figure, offset: int) -> Figure:
+    return replace(fig, start=fig.start + offset, end=fig.end + offset)
+
+
+def _claim(text: str, folded: Folded, sent: Span, fig: Figure, reading: claims.Reading,
+           attr: attribution.Attribution | None, article: Article, sentence_folded: str) -> Claim:
+    start, end = folded.span(fig.start, fig.end)
+    s_start, s_end = folded.span(sent.start, sent.end)
+    cue_list = list(reading.cues)
+    if fig.qualifier_cue:
+        cue_list.append(("qualifier", fig.qualifier_cue))
+    if attr is not None:
+        cue_list.append(("source", attr.cue))
+    as_of = None
+    flags: tuple[str, ...] = ()
+    if article.published is not None:
+        dated = dates.resolve_as_of(sentence_folded, article.published)
+        if dated is not None:
+            as_of = dated.date
+            cue_list.append(("as_of", dated.cue))
+            if dated.conflict:
+                flags = ("weekday-contradicts-date",)
+    return Claim(
+        metric=reading.metric, value=fig.value, value_max=fig.value_max, qualifier=fig.qualifier,
+        subject=reading.subject, location=reading.location, period=reading.period,
+        source=attr.source if attr else None, via=tuple(v for v in attr.via if v) if attr else (),
+        as_of=as_of, start=start, end=end, text=text[start:end], sentence=text[s_start:s_end],
+        article=article.index, published=article.published, rule=reading.rule,
+        confidence=reading.confidence, sentence_start=s_start, cues=tuple(cue_list), flags=flags,
+    )
