@@ -348,8 +348,9 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
             candidates.append(name_before(tokens, i, 0))
     if not english and i > 0:
         before = name_before(tokens, i, 0)
-        if before[1] > before[0] and _known(tokens, *before):
-            candidates.append(before)  # "غير أن الجيش الإسرائيلي قدّر"
+        opens = before[0] > 0 and c.clause_openers.match_at(tokens, before[0] - 1) is not None
+        if before[1] > before[0] and (opens or _known(tokens, *before)):
+            candidates.append(before)  # "غير أن الجيش الإسرائيلي قدّر", "لكن جمعية الهلال الأحمر أعلنت"
     for lo, hi in candidates:
         if hi <= lo:
             continue

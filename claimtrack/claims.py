@@ -186,14 +186,14 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
     """The toll a figure is the new value of ("ارتفع عدد الشهداء ... إلى 31", "the toll ... rose to 52").
 
     The figure must follow a rise word ("إلى", "rose to", "at"); the toll is the nearest toll
-    phrase before it, within what the speaker said (not past "إن"/"that" or a new clause).
+    phrase before it in the same clause.
     """
     c = cues()
     if not any(c.rise_to.match_at(tokens, k) is not None for k in range(max(0, first - 4), first)):
         return None
     k = first - 1
     while k >= 0:
-        if c.complementizers.match_at(tokens, k) is not None or _clause_break(tokens, k):
+        if _clause_break(tokens, k):
             return None
         m = c.toll_frames.match_at(tokens, k)
         if m is not None and m.last < first:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from claimtrack import attribution, claims, dates, numbers, segment
 from claimtrack.decode import InputError, decode
-from claimtrack.phrases import tokenize
+from claimtrack.phrases import Token, tokenize
 from claimtrack.records import Article, Claim, Extraction, Figure, Span
 from claimtrack.text import Folded, detect_lang, fold
 
@@ -100,65 +100,100 @@ def attribution_outlet(printed: str) -> str:
 
 
 def _article_claims(text: str, folded: Folded, seg: segment.Segment, article: Article) -> list[Claim]:
-    history = attribution.History()
+    reader = _ArticleReader(text, folded, article)
     body: list[Claim] = []
     headline: list[Claim] = []
     for block in seg.blocks:
         is_title = seg.title is not None and block.start == seg.title.start
         for sent in segment.sentences(folded.text, block):
-            out = headline if is_title else body
-            out.extend(_sentence_claims(text, folded, sent, article, history, is_title))
+            (headline if is_title else body).extend(reader.read(sent, is_title))
     # A headline figure that repeats the body is one claim, credited as the body credits it.
     told = {(c.metric, c.value) for c in body}
     return [c for c in headline if (c.metric, c.value) not in told] + body
 
 
-def _sentence_claims(text: str, folded: Folded, sent: Span, article: Article,
-                     history: attribution.History, is_title: bool) -> list[Claim]:
-    sentence = folded.text[sent.start:sent.end]
-    tokens = tokenize(folded.text, sent.start, sent.end)
-    figures = [_shift(f, sent.start) for f in numbers.find_figures(sentence)]
-    last_place = claims.sentence_place(tokens) or (history.places[-1] if history.places else None)
-    def show(start: int, end: int) -> str:
-        a, b = folded.span(start, end)
-        return text[a:b]
+class _ArticleReader:
+    """Reads an article's sentences in order, carrying what earlier sentences established
+    (the last source, the places, the period context) into later ones."""
 
-    found = attribution.sentence_attributions(tokens, show, last_place, history) if tokens else []
-    mentions = attribution.mentioned_sources(tokens, last_place, history)
-    carried = None
-    if not found and not is_title and history.last is not None and attribution.opens_with_continuation(tokens):
-        carried = history.last
-    readings = claims.read_metrics(tokens, figures, history.counted) if figures else []
-    figure_starts = {claims.figure_tokens(tokens, f)[0] for f in figures}
-    out: list[Claim] = []
-    done: list[claims.Reading] = []
-    for item in readings:
-        if item is None:
-            continue
-        fig, first, reading = item
-        _, last = claims.figure_tokens(tokens, fig)
-        context = history.period if history.period_place in (None, reading.location or last_place) else None
-        reading = claims.place_and_period(tokens, first, last, reading, last_place, context, figure_starts - {first})
-        attr = attribution.attribution_for(first, found) if found else carried
-        if is_title and attr is not None and attr.kind == "carried":
-            attr = None
-        done.append(reading)
-        out.append(_claim(text, folded, sent, fig, reading, attr, article, sentence))
-    for c in out:
-        if c.location:
-            history.places.append(c.location)
-    if not is_title:
+    def __init__(self, text: str, folded: Folded, article: Article) -> None:
+        self.text = text
+        self.folded = folded
+        self.article = article
+        self.history = attribution.History()
+        # Sentences with no figure, whose attributions are read only if a later sentence needs them.
+        self.unread: list[list[Token]] = []
+
+    def show(self, start: int, end: int) -> str:
+        """Article text between two folded offsets, as printed."""
+        a, b = self.folded.span(start, end)
+        return self.text[a:b]
+
+    def read(self, sent: Span, is_title: bool) -> list[Claim]:
+        sentence = self.folded.text[sent.start:sent.end]
+        tokens = tokenize(self.folded.text, sent.start, sent.end)
+        figures = [_shift(f, sent.start) for f in numbers.find_figures(sentence)]
+        history = self.history
+        place = claims.sentence_place(tokens) or (history.places[-1] if history.places else None)
+        if not figures:
+            self._skim(tokens, place, is_title)
+            return []
+        self._catch_up(place)
+        found = attribution.sentence_attributions(tokens, self.show, place, history)
+        carried = None
+        if not found and not is_title and history.last is not None and attribution.opens_with_continuation(tokens):
+            carried = history.last
+        starts = {claims.figure_tokens(tokens, f)[0] for f in figures}
+        dated = dates.resolve_as_of(sentence, self.article.published) if self.article.published else None
+        out: list[Claim] = []
+        done: list[claims.Reading] = []
+        for item in claims.read_metrics(tokens, figures, history.counted):
+            if item is None:
+                continue
+            fig, first, reading = item
+            _, last = claims.figure_tokens(tokens, fig)
+            context = history.period if history.period_place in (None, reading.location or place) else None
+            reading = claims.place_and_period(tokens, first, last, reading, place, context, starts - {first})
+            attr = attribution.attribution_for(first, found) if found else carried
+            if is_title and attr is not None and attr.kind == "carried":
+                attr = None
+            done.append(reading)
+            out.append(_claim(self.text, self.folded, sent, fig, reading, attr, self.article, dated))
+        history.places.extend(c.location for c in out if c.location)
+        if not is_title:
+            self._note_context(tokens, done)
+        history.mentions.extend(attribution.mentioned_sources(tokens, place, history))
+        governing = [a for a in found if a.source]
+        if governing and not is_title:
+            history.remember(governing[-1])
+        elif carried is not None:
+            history.remember(carried)
+        return out
+
+    def _note_context(self, tokens: list[Token], done: list[claims.Reading]) -> None:
+        history = self.history
         history.period = claims.period_context(tokens, done, history.period)
         if done:
             history.period_place = done[-1].location
         history.counted = done[-1].metric if done else claims.counted_metric(tokens) or history.counted
-    history.mentions.extend(mentions)
-    governing = [a for a in found if a.source]
-    if governing and not is_title:
-        history.remember(governing[-1])
-    elif carried is not None:
-        history.remember(carried)
-    return out
+
+    def _skim(self, tokens: list[Token], place: str | None, is_title: bool) -> None:
+        """What a sentence with no figure leaves for later ones: sources named, period context."""
+        if is_title or not tokens:
+            return
+        self._note_context(tokens, [])
+        self.history.mentions.extend(attribution.mentioned_sources(tokens, place, self.history))
+        self.unread.append(tokens)
+
+    def _catch_up(self, place: str | None) -> None:
+        """Read the attribution of the latest unread sentence that has one (it is who speaks next)."""
+        for tokens in reversed(self.unread):
+            governing = [a for a in attribution.sentence_attributions(tokens, self.show, place, self.history)
+                         if a.source]
+            if governing:
+                self.history.remember(governing[-1])
+                break
+        self.unread.clear()
 
 
 def _shift(fig: Figure, offset: int) -> Figure:
@@ -166,7 +201,7 @@ def _shift(fig: Figure, offset: int) -> Figure:
 
 
 def _claim(text: str, folded: Folded, sent: Span, fig: Figure, reading: claims.Reading,
-           attr: attribution.Attribution | None, article: Article, sentence_folded: str) -> Claim:
+           attr: attribution.Attribution | None, article: Article, dated: dates.AsOf | None) -> Claim:
     start, end = folded.span(fig.start, fig.end)
     s_start, s_end = folded.span(sent.start, sent.end)
     cue_list = list(reading.cues)
@@ -176,13 +211,11 @@ def _claim(text: str, folded: Folded, sent: Span, fig: Figure, reading: claims.R
         cue_list.append(("source", attr.cue))
     as_of = None
     flags: tuple[str, ...] = ()
-    if article.published is not None:
-        dated = dates.resolve_as_of(sentence_folded, article.published)
-        if dated is not None:
-            as_of = dated.date
-            cue_list.append(("as_of", dated.cue))
-            if dated.conflict:
-                flags = ("weekday-contradicts-date",)
+    if dated is not None:
+        as_of = dated.date
+        cue_list.append(("as_of", dated.cue))
+        if dated.conflict:
+            flags = ("weekday-contradicts-date",)
     return Claim(
         metric=reading.metric, value=fig.value, value_max=fig.value_max, qualifier=fig.qualifier,
         subject=reading.subject, location=reading.location, period=reading.period,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 import regex
@@ -27,12 +28,18 @@ TOKEN_RE: Any = regex.compile(
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A word, number or punctuation mark; ``start``/``end`` index the folded text."""
+    """A word, number or punctuation mark; ``start``/``end`` index the folded text.
+
+    ``tables`` has a bit set for each phrase table that has a phrase starting with this word,
+    so that most lookups end with one bit test.
+    """
 
     text: str
     start: int
     end: int
     keys: tuple[str, ...]
+    tables: int = -1
+    generation: int = -1  # how many tables existed when ``tables`` was computed
 
     @property
     def is_word(self) -> bool:
@@ -47,6 +54,7 @@ def _is_arabic(word: str) -> bool:
     return "\u0600" <= word[0] <= "\u06ff"
 
 
+@lru_cache(maxsize=65536)
 def word_keys(word: str) -> tuple[str, ...]:
     """The keys a word is looked up under (see the module docstring)."""
     w = word.lower().replace("ة", "ه")
@@ -74,12 +82,25 @@ def word_keys(word: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+_REGISTRY: list[dict[str, object]] = []  # the first-word index of every PhraseTable, by bit
+
+
+@lru_cache(maxsize=65536)
+def _word_entry(word: str) -> tuple[tuple[str, ...], int, int]:
+    keys = word_keys(word) if word[0].isalpha() else (word,)
+    mask = 0
+    for bit, index in enumerate(_REGISTRY):
+        if any(k in index for k in keys):
+            mask |= 1 << bit
+    return keys, mask, len(_REGISTRY)
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     out: list[Token] = []
     for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        word = m.group()
-        out.append(Token(word, m.start(), m.end(), word_keys(word) if word[0].isalpha() else (word,)))
+        keys, mask, generation = _word_entry(m.group())
+        out.append(Token(m.group(), m.start(), m.end(), keys, mask, generation))
     return out
 
 
@@ -116,12 +137,19 @@ class PhraseTable(Generic[T]):
             self._by_first.setdefault(key[0], []).append((key, value))
         for options in self._by_first.values():
             options.sort(key=lambda kv: -len(kv[0]))  # longest phrase first
+        self._index = len(_REGISTRY)
+        self._bit = 1 << self._index
+        _REGISTRY.append(self._by_first)  # type: ignore[arg-type]
+        _word_entry.cache_clear()
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
 
     def match_at(self, tokens: list[Token], i: int) -> Match[T] | None:
         """The longest phrase starting at token ``i``."""
+        tok = tokens[i]
+        if not tok.tables & self._bit and tok.generation > self._index:
+            return None
         best: Match[T] | None = None
         for k in tokens[i].keys:
             for key, value in self._by_first.get(k, ()):

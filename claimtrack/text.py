@@ -10,8 +10,11 @@ character it came from. Offsets reported to users are always mapped back, so tha
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import regex
 
 # Characters dropped entirely: tatweel, Arabic diacritics (harakat, superscript alef, Quranic
 # marks), bidi and zero-width controls, the byte order mark.
@@ -69,7 +72,7 @@ class Folded:
     """Folded text and, for each of its characters, the original index it came from."""
 
     text: str
-    origin: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+    origin: Sequence[int]  # len(text) + 1 entries; the last is len(original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span back to the original text."""
@@ -79,11 +82,32 @@ class Folded:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_TRANSLATION: dict[int, str | None] = dict.fromkeys(_DROP) | dict(_MAP)
+_DROPPED = regex.compile("[" + "".join(regex.escape(chr(cp)) for cp in sorted(_DROP)) + "]")
+_PRESENTATION_FORMS = regex.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
+
+
 def fold(original: str) -> Folded:
     """Fold ``original`` for matching; see the module docstring for what is folded."""
     if original.isascii():
-        # The common English case: nothing to fold but tabs and typographic dashes/quotes.
-        return Folded(original.replace("\t", " "), tuple(range(len(original) + 1)))
+        # The common English case: nothing to fold but tabs.
+        return Folded(original.replace("\t", " "), range(len(original) + 1))
+    if _PRESENTATION_FORMS.search(original) is None:
+        # Every change is one character to one or none: translate, and map around the deletions.
+        folded = original.translate(_TRANSLATION)
+        if len(folded) == len(original):
+            return Folded(folded, range(len(original) + 1))
+        origin: list[int] = []
+        kept_from = 0
+        for m in _DROPPED.finditer(original):
+            origin.extend(range(kept_from, m.start()))
+            kept_from = m.end()
+        origin.extend(range(kept_from, len(original) + 1))
+        return Folded(folded, origin)
+    return _fold_slowly(original)
+
+
+def _fold_slowly(original: str) -> Folded:
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(original):
@@ -95,7 +119,7 @@ def fold(original: str) -> Folded:
             out.append(f)
             origin.extend([i] * len(f))
     origin.append(len(original))
-    return Folded("".join(out), tuple(origin))
+    return Folded("".join(out), origin)
 
 
 def fold_term(term: str) -> str:
