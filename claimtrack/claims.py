@@ -26,7 +26,8 @@ NOUN_WINDOW = 4  # words after a figure in which its counted noun may stand
 CUE_AFTER = 10  # tokens after a figure in which a metric cue may set its metric
 CUE_BEFORE = 12
 TIGHT = 2  # reach of a cue for a figure followed by an unknown noun
-ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
+ROLE_CUE_REACH = 4
+FAR = 3  # extra distance of a bare metric noun used as a cue  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 
@@ -86,6 +87,9 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
     words = 0
     while j < n and words < NOUN_WINDOW:
         tok = tokens[j]
+        if tok.text[0].isdigit() and j > last + 1 and c.between.match_at(tokens, j - 1) is not None:
+            j += 1  # "27 of the 30 drones": the figure counts the noun of the whole
+            continue
         if tok.is_punct or tok.text[0].isdigit():
             break
         metric = c.metric_nouns.match_at(tokens, j)
@@ -133,19 +137,37 @@ def _clause_break(tokens: list[Token], k: int) -> bool:
     return c.clause_openers.match_at(tokens, k) is not None or tokens[k].text in ";؛"
 
 
-def _nearest_cue(tokens: list[Token], cue_matches: list[Match[str]], owned: set[int], others: set[int],
-                 first: int, last: int, reach_before: int, reach_after: int,
-                 earliest: bool = False) -> tuple[Match[str] | None, int]:
-    """The closest metric cue in reach. A cue after the figure must stand in its clause, before
-    any other figure (``others`` are their first tokens); a cue another figure used is not reused."""
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """The metric cues of a sentence: those another figure took (``owned``), and bare nouns (``far``)."""
+
+    matches: list[Match[str]]
+    owned: set[int]
+    far: set[int]
+
+
+def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int, last: int,
+                 reach_before: int, reach_after: int,
+                 only: frozenset[str] | None = None) -> tuple[Match[str] | None, int]:
+    """The closest metric cue in reach (of the ``only`` metrics, if given).
+
+    A cue after the figure must stand in its clause, before any other figure (``others`` are
+    their first tokens) unless that figure is listed with this one ("Nine soldiers and two
+    civilians have been killed"). A cue another figure took is used only when nothing else is
+    in reach; a bare noun used as a cue counts as farther than a verb.
+    """
+    c = cues()
     stop_after = last + reach_after + 1
     for k in range(last + 1, min(len(tokens), stop_after)):
-        if k in others or _clause_break(tokens, k):
+        listed = any(c.subset_links.match_at(tokens, j) or c.subset_of.match_at(tokens, j)
+                     for j in range(max(last + 1, k - 2), k))
+        if (k in others and not listed) or _clause_break(tokens, k):
             stop_after = k
             break
-    # A cue another figure already took is used again only when nothing else is in reach.
     best: tuple[bool, int, Match[str]] | None = None
-    for m in cue_matches:
+    for m in found.matches:
+        if only is not None and m.value not in only:
+            continue
         if m.last < first:
             d = first - m.last
             if d > reach_before:
@@ -154,12 +176,29 @@ def _nearest_cue(tokens: list[Token], cue_matches: list[Match[str]], owned: set[
             d = m.first - last
         else:
             continue
-        if best is None or (m.first in owned, d) < best[:2]:
-            best = (m.first in owned, d, m)
+        if m.first in found.far:
+            d += FAR
+        if best is None or (m.first in found.owned, d) < best[:2]:
+            best = (m.first in found.owned, d, m)
     if best is None:
         return None, 10**6
-    cue = best[2]
-    return cue, (first - cue.last if cue.last < first else cue.first - last)
+    return best[2], best[1]
+
+
+def _qualifier_start(tokens: list[Token], first: int, fig: Figure) -> int:
+    """Where a figure's phrase starts, counting a qualifier before it ("killed | more than 2,000")."""
+    if not fig.qualifier_cue:
+        return first
+    words = {w.lower() for w in fig.qualifier_cue.split()}
+    k = first
+    while k > 0 and tokens[k - 1].text.lower() in words:
+        k -= 1
+    return k
+
+
+def _partitive(tokens: list[Token], last: int) -> bool:
+    """Is the figure followed by "of"/"من" (one of four soldiers)?"""
+    return last + 1 < len(tokens) and tokens[last + 1].text.lower() in ("of", "من")
 
 
 def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> bool:
@@ -202,6 +241,7 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
     return None
 
 
+TOLLS = frozenset({"killed", "wounded", "missing", "detained", "displaced"})
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
 
 
@@ -218,14 +258,16 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
     # The noun a figure counts ("أربع رهائن") is that figure's; it is no cue for the others.
     owned = {k for (a, b), noun in zip(spans, nouns, strict=True) if noun.metric or noun.role
              for k in range(b + 1, noun.last + 1)}
-    cue_matches = sorted(list(c.metric_cues.find_all(tokens)) +
-                         [m for m in c.metric_nouns.find_all(tokens) if m.first not in owned],
-                         key=lambda m: m.first)
-    fig_first = {a for a, _ in spans}
+    verb_cues = list(c.metric_cues.find_all(tokens))
+    noun_cues = [m for m in c.metric_nouns.find_all(tokens) if m.first not in owned]
+    cue_matches = sorted(verb_cues + noun_cues, key=lambda m: m.first)
+    # A bare noun ("غارة", "strike") names a metric less surely than a verb ("قتلت"): it counts as farther.
+    far = {m.first for m in noun_cues} - {m.first for m in verb_cues}
+    fig_first = {a for (a, _), noun in zip(spans, nouns, strict=True) if not noun.blocked}
     out: list[tuple[Figure, int, Reading] | None] = []
     prev: tuple[int, Reading] | None = None
     for fig, (first, last), noun in zip(figures, spans, nouns, strict=True):
-        reading, cue = _read_one(tokens, fig, first, last, noun, cue_matches, owned, fig_first, prev,
+        reading, cue = _read_one(tokens, fig, first, last, noun, _Cues(cue_matches, owned, far), fig_first, prev,
                                  context_metric)
         if cue is not None and cue.first > last:
             owned.add(cue.first)  # "six had been wounded and three were missing": one cue each
@@ -237,9 +279,8 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
     return out
 
 
-def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _Noun,
-              cue_matches: list[Match[str]], owned: set[int], fig_first: set[int],
-              prev: tuple[int, Reading] | None, context_metric: str | None,
+def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _Noun, found: _Cues,
+              fig_first: set[int], prev: tuple[int, Reading] | None, context_metric: str | None,
               ) -> tuple[Reading | None, Match[str] | None]:
     if noun.blocked:
         return None, None
@@ -249,17 +290,24 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         how.append(("noun", noun.words))
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
-    if fig.value == 1 and fig.rule.endswith("words") and noun.role is None:
-        return None, None  # "one of the deadliest": only "one soldier" counts
+    if fig.value == 1 and fig.rule.endswith("words") and (noun.role is None or _partitive(tokens, last)):
+        return None, None  # "one of the deadliest", "one of four soldiers": only "one soldier" counts
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
     end = last if noun.unknown else max(last, noun.last)
     others = fig_first - {first}
-    cue, dist = _nearest_cue(tokens, cue_matches, owned, others, first, end, reach_b, reach_a)
+    start = _qualifier_start(tokens, first, fig)
+    cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a)
     frame = _rising_toll(tokens, first)
     if frame is not None:
         # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike.
         cue, dist = frame, first - frame.last
     listed_fate = prev is not None and prev[1].metric in FATE_METRICS and _linked(tokens, prev[0], first, fig)
+    if noun.role and noun.role.metric and cue is not None and cue.value not in FATE_METRICS and cue.first > last:
+        # "the release of 25 detainees held by ...": what happened to the people counted decides,
+        # not a participle that describes them.
+        fate = _nearest_cue(tokens, found, others, start, end, ROLE_CUE_REACH, 0, FATE_METRICS)
+        if fate[0] is not None:
+            cue, dist = fate
     if noun.role and noun.role.metric and not listed_fate and (cue is None or cue.value not in FATE_METRICS):
         return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
     if prev is not None and _subset(tokens, prev[0], first, noun.last, last):
@@ -344,10 +392,17 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                 best = (d, m)
         return best[1] if best else None
 
-    for table in (c.periods, c.running_total):
-        m = nearest(table)
-        if m is not None:
-            return m.value, " ".join(m.phrase)
+    m = nearest(c.periods)
+    day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end), None)
+    if day is not None and metric in TOLLS and (m is None or m.value == "cumulative" and m.last < first
+                                                  or m.first > day.first):
+        # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
+        return "period", " ".join(day.phrase)
+    if m is not None:
+        return m.value, " ".join(m.phrase)
+    m = nearest(c.running_total)
+    if m is not None:
+        return m.value, " ".join(m.phrase)
     if context is not None:
         return context, "an earlier sentence"
     return DEFAULT_PERIOD.get(metric, "unspecified"), ""

@@ -49,6 +49,7 @@ class ClaimCues:
     locations: PhraseTable[str]
     periods: PhraseTable[str]
     running_total: PhraseTable[str]
+    day_cues: PhraseTable[bool]
     speech_verbs: PhraseTable[bool]
     according_to: PhraseTable[bool]
     relay_from: PhraseTable[bool]
@@ -178,6 +179,7 @@ def cues() -> ClaimCues:
         locations=PhraseTable(e for raw, w in raws for e in _locations(raw, w)),
         periods=PhraseTable(e for raw, w in raws for e in _periods(raw, w)),
         running_total=PhraseTable(e for raw, w in raws for e in _periods(raw, w, "running_total")),
+        day_cues=merged_flags("day_cues", "forms"),
         speech_verbs=merged_flags("attribution", "speech_verbs"),
         according_to=merged_flags("attribution", "according_to"),
         relay_from=merged_flags("attribution", "relay_from"),

@@ -143,11 +143,12 @@ class _ArticleReader:
         carried = None
         if not found and not is_title and history.last is not None and attribution.opens_with_continuation(tokens):
             carried = history.last
-        starts = {claims.figure_tokens(tokens, f)[0] for f in figures}
+        readings = claims.read_metrics(tokens, figures, history.counted)
+        starts = {item[1] for item in readings if item is not None}
         dated = dates.resolve_as_of(sentence, self.article.published) if self.article.published else None
         out: list[Claim] = []
         done: list[claims.Reading] = []
-        for item in claims.read_metrics(tokens, figures, history.counted):
+        for item in readings:
             if item is None:
                 continue
             fig, first, reading = item

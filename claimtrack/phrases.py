@@ -62,7 +62,7 @@ def word_keys(word: str) -> tuple[str, ...]:
         return (w,)
     keys = [w]
     stems = [w]
-    if len(w) > 3 and w[0] in "وف":
+    if len(w) >= 3 and w[0] in "وف":
         stems.append(w[1:])
     for s in list(stems):
         if len(s) > 3 and s.startswith("لل"):
@@ -75,6 +75,8 @@ def word_keys(word: str) -> tuple[str, ...]:
     for s in stems:
         if s not in keys:
             keys.append(s)
+        if len(s) > 4 and s.endswith("ي") and s + "ن" not in keys:
+            keys.append(s + "ن")  # a plural before its complement drops its ن: مقاتلي حزب الله
         if len(s) > 3 and s.endswith("ا") and not s.endswith("اا"):
             bare = s[:-1]
             if bare not in keys:
