@@ -16,6 +16,7 @@ from claimtrack.cues import ClaimCues, SourceName, cues
 from claimtrack.phrases import Match, Token
 
 MAX_NAME_TOKENS = 9
+NESTED_REACH = 8
 
 # Shows the article text between two folded offsets, as printed (so names keep their spelling).
 Show = Callable[[int, int], str]
@@ -62,10 +63,16 @@ def _span_text(show: Show, tokens: list[Token], lo: int, hi: int) -> str:
     return show(tokens[lo].start, tokens[hi - 1].end) if hi > lo else ""
 
 
+def _acronym(tok: Token) -> bool:
+    return len(tok.text) >= 2 and tok.text.isupper()  # "WHO" is a name, not "who"
+
+
 def _stop(tokens: list[Token], i: int, c: ClaimCues) -> bool:
     tok = tokens[i]
     if tok.text[0].isdigit() or (tok.is_punct and tok.text not in "()'"):
         return True
+    if _acronym(tok):
+        return False
     return c.name_stops.match_at(tokens, i) is not None or c.complementizers.match_at(tokens, i) is not None
 
 
@@ -85,7 +92,7 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
     """Token range of the name that ends just before position ``i`` ("the ministry said")."""
     c = cues()
     j = i - 1
-    while j >= lo_limit and not tokens[j].is_punct and (
+    while j >= lo_limit and not tokens[j].is_punct and not _acronym(tokens[j]) and (
             c.subject_verb_links.match_at(tokens, j) or c.name_stops.match_at(tokens, j)):
         j -= 1  # "also", "has", "قد", "on Friday"... between the name and its verb
     while j >= lo_limit and tokens[j].text in ",،":
@@ -97,7 +104,13 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
         if c.speech_verbs.match_at(tokens, j) or c.according_to.match_at(tokens, j):
             break
         j -= 1
-    return j + 1, hi
+    lo = j + 1
+    if j > lo_limit and tokens[j].text.lower() in ("in", "of", "for", "at") and not _known(tokens, lo, hi):
+        # "The health ministry in the Hamas-run territory said": the known name is before "in".
+        head = name_before(tokens, j, lo_limit)
+        if head[1] > head[0] and _known(tokens, *head):
+            return head[0], hi
+    return lo, hi
 
 
 ARTICLES = frozenset({"a", "an", "the"})
@@ -246,6 +259,9 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
         acc = c.according_to.match_at(tokens, i)
         if acc is not None:
             start = acc.last + 1
+            verb_after = c.speech_verbs.match_at(tokens, start) if start < n else None
+            if verb_after is not None:
+                start = verb_after.last + 1  # "حسبما أفادت وزارة الصحة", "as reported by"
             if c.anaphora.match_at(tokens, start) is None:
                 start = _tally_target(tokens, start, n)
             lo, hi = name_after(tokens, start, n)
@@ -257,6 +273,12 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             i = max(hi, acc.last + 1)
             continue
         verb = c.speech_verbs.match_at(tokens, i)
+        if verb is not None and in_quote and found and found[-1].source:
+            inner = _nested(tokens, i, verb.last, show, place, history, found[-1])
+            if inner is not None:
+                found.append(inner)
+                i = verb.last + 1
+                continue
         if verb is not None and not in_quote and _passive(tokens, i):
             # "were reported missing": reported by whoever the article last quoted.
             if history.last is not None and history.last.source:
@@ -306,13 +328,26 @@ def _person(tokens: list[Token], lo: int, hi: int) -> bool:
     """A short unknown name right before "أن" ("وأضافت درايسديل أن") is a person speaking."""
     c = cues()
     return (hi - lo <= 3 and hi < len(tokens) and c.person_before.match_at(tokens, hi) is not None
-            and all(tokens[k].is_word and c.function_words.match_at(tokens, k) is None for k in range(lo, hi))
+            and all(tokens[k].is_word and c.function_words.match_at(tokens, k) is None
+                    and c.anaphora.match_at(tokens, k) is None for k in range(lo, hi))
             and not any(c.metric_cues.match_at(tokens, k) or c.roles.match_at(tokens, k) for k in range(lo, hi)))
 
 
 def _known(tokens: list[Token], lo: int, hi: int) -> bool:
     c = cues()
     return any(c.sources.match_at(tokens, k) is not None for k in range(lo, hi))
+
+
+def _nested(tokens: list[Token], i: int, last: int, show: Show, place: str | None, history: History,
+            outer: Attribution) -> Attribution | None:
+    """A known source speaking inside another's words is the original source, and the outer
+    speakers its relays ("Al Jazeera, citing WAFA, reported that the Health Ministry had recorded")."""
+    said = _speech(tokens, i, last, show, place, history)
+    if (said.kind != "speech" or not said.source or said.source == outer.source
+            or said.source not in cues().source_kinds):
+        return None
+    via = outer.via + ((outer.source,) if outer.source else ())
+    return Attribution(said.source, via, i, "nested", said.cue, governs_before=False)
 
 
 def _passive(tokens: list[Token], i: int) -> bool:
@@ -359,12 +394,23 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
             source = _span_text(show, tokens, lo, hi)  # "وأضافت درايسديل أن": a person speaking
         if source:
             cue = _span_text(show, tokens, min(lo, i), max(hi, last + 1))
-            return Attribution(source, via, i, "speech", cue, governs_before=english)
+            # "..., the ministry said" credits the figures before it; "27 the military says are dead" does not.
+            trailing = english and lo < i and (lo == 0 or tokens[lo - 1].text in ",;")
+            return Attribution(source, via, i, "speech", cue, governs_before=trailing)
     # A verb with a pronoun subject ("وأضاف أن", "it said") speaks for the last source.
     if history.last is not None and history.last.source:
         return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
                            governs_before=english)
     return Attribution(None, (), i, "speech", tokens[i].text, governs_before=english)
+
+
+def headline_source(tokens: list[Token], show: Show, place: str | None, history: History) -> Attribution | None:
+    """A headline that names its source before a colon ("الصحة في غزة: 471 شهيدا", "Gaza ministry: 12 killed")."""
+    colon = next((k for k, t in enumerate(tokens[:MAX_NAME_TOKENS]) if t.text == ":"), None)
+    if colon is None or colon == 0 or not _known(tokens, 0, colon):
+        return None
+    source = canonical(tokens, 0, colon, show, place, history)
+    return Attribution(source, (), colon, "according", _span_text(show, tokens, 0, colon)) if source else None
 
 
 def opens_with_continuation(tokens: list[Token]) -> bool:
@@ -378,7 +424,9 @@ def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | Non
     said"). A prepositional cue after the figure that names someone else wraps the speaker
     as a relay ("Israeli TV said ..., according to Reuters").
     """
-    speech = [a for a in found if a.kind in ("speech", "carried") and a.source]
+    # A source quoted inside another's words speaks only for the figure right after it.
+    speech = [a for a in found if a.source and (a.kind in ("speech", "carried")
+                                                or a.kind == "nested" and 0 < fig_pos - a.pos <= NESTED_REACH)]
     according = [a for a in found if a.kind == "according"]
     governing = next((a for a in reversed(speech) if a.pos < fig_pos), None)
     if governing is None:

@@ -26,8 +26,8 @@ NOUN_WINDOW = 4  # words after a figure in which its counted noun may stand
 CUE_AFTER = 10  # tokens after a figure in which a metric cue may set its metric
 CUE_BEFORE = 12
 TIGHT = 2  # reach of a cue for a figure followed by an unknown noun
-ROLE_CUE_REACH = 4
-FAR = 3  # extra distance of a bare metric noun used as a cue  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
+ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
+FAR = 3  # extra distance of a bare metric noun used as a cue
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 
@@ -85,13 +85,18 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
     role: Role | None = None
     role_end = -1
     words = 0
+    after_between = False
     while j < n and words < NOUN_WINDOW:
         tok = tokens[j]
-        if tok.text[0].isdigit() and j > last + 1 and c.between.match_at(tokens, j - 1) is not None:
+        if tok.text[0].isdigit() and after_between:
             j += 1  # "27 of the 30 drones": the figure counts the noun of the whole
+            after_between = False
             continue
+        after_between = False
         if tok.is_punct or tok.text[0].isdigit():
             break
+        if _conjunct(tok):
+            break  # "٣٤٬٥٣٥ والمصابين": the و opens the next item, not this figure's noun
         metric = c.metric_nouns.match_at(tokens, j)
         if metric is not None:
             return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
@@ -115,6 +120,7 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
         between = c.between.match_at(tokens, j)
         if between is not None:
             j = between.last + 1
+            after_between = True
             continue
         if role is not None or c.function_words.match_at(tokens, j) is not None:
             break
@@ -125,6 +131,20 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
     if role is not None:
         return _Noun(role=role, last=role_end, words=_words(tokens, last + 1, role_end))
     return _Noun(last=last)
+
+
+def _conjunct(tok: Token) -> bool:
+    """Does an Arabic word start with a glued conjunction ("والمصابين", "وإصابة")?
+
+    A و that belongs to the word itself ("وفاة", "وفيات") is no conjunction: the whole word is
+    then a lexicon word in its own right.
+    """
+    text = tok.text
+    if text.isascii() or len(text) <= 3 or text[0] != "و":
+        return False
+    c = cues()
+    whole = [Token(text, tok.start, tok.end, (text.lower().replace("ة", "ه"),))]
+    return not any(t.match_at(whole, 0) for t in (c.metric_nouns, c.roles, c.blockers, c.metric_cues))
 
 
 def _words(tokens: list[Token], lo: int, hi: int) -> str:
@@ -235,6 +255,8 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
         if _clause_break(tokens, k):
             return None
         m = c.toll_frames.match_at(tokens, k)
+        if m is None and k >= first - 3:
+            m = c.metric_nouns.match_at(tokens, k)  # "عدد الشهداء إلى 34 ألفا والمصابين إلى 77 ألفا"
         if m is not None and m.last < first:
             return m
         k -= 1
@@ -288,10 +310,10 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     how: list[tuple[str, str]] = []
     if noun.words:
         how.append(("noun", noun.words))
+    if fig.value == 1 and fig.rule.endswith("words") and (_partitive(tokens, last) or not (noun.role or noun.metric)):
+        return None, None  # "one of the deadliest", "one of four soldiers": only "one soldier" counts
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
-    if fig.value == 1 and fig.rule.endswith("words") and (noun.role is None or _partitive(tokens, last)):
-        return None, None  # "one of the deadliest", "one of four soldiers": only "one soldier" counts
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
     end = last if noun.unknown else max(last, noun.last)
     others = fig_first - {first}

@@ -140,6 +140,9 @@ class _ArticleReader:
             return []
         self._catch_up(place)
         found = attribution.sentence_attributions(tokens, self.show, place, history)
+        if is_title and not found:
+            named = attribution.headline_source(tokens, self.show, place, history)
+            found = [named] if named else []
         carried = None
         if not found and not is_title and history.last is not None and attribution.opens_with_continuation(tokens):
             carried = history.last

@@ -19,13 +19,12 @@ repetition in the patterns is possessive or bounded, so a megabyte of digits rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
-
-import re
 
 import regex
 
@@ -399,11 +398,12 @@ class _Atom:
 
 
 # Small patterns run on every candidate use the stdlib re (lower per-call cost than regex).
-_DIGITS = re.compile(r"\d++(?:[.,٬٫،]\d++)*+")
+# Those typed Any always match where they are used (a digit, a letter, or an empty match).
+_DIGITS: Any = re.compile(r"\d++(?:[.,٬٫،]\d++)*+")
 _SPACE_GROUP = re.compile(r" (\d{3})(?![\d.,٬٫،:/])")
 _SEP = re.compile(r"[.,٬٫،]")
-_WORD = re.compile(_LETTER + r"++")
-_JOIN = re.compile(r"[ ]*(?P<c>,)[ ]+|[ ]+(?P<w>و|(?i:and))[ ]+|(?P<h>-)(?=[A-Za-z])|[ ]*")
+_WORD: Any = re.compile(_LETTER + r"++")
+_JOIN: Any = re.compile(r"[ ]*(?P<c>,)[ ]+|[ ]+(?P<w>و|(?i:and))[ ]+|(?P<h>-)(?=[A-Za-z])|[ ]*")
 
 
 def _digit_atom(text: str, pos: int, start: int, conj: bool, g: _Grammar) -> _Atom | None:
@@ -773,14 +773,17 @@ def _before(pattern: Any, text: str, start: int) -> Any:
 
 
 # A number coordinated with the figure: "85 و79 عاما", "aged 84 and 83".
-_COORD_AFTER = re.compile(r"(?:\s*+(?:و|and|or|أو|,)\s*+\d++(?:[.,]\d++)*+){0,3}")
+_COORD_AFTER: Any = re.compile(r"(?:\s*+(?:و|and|or|أو|,)\s*+\d++(?:[.,]\d++)*+){0,3}")
 _COORD_BEFORE = regex.compile(r"(?:\d+(?:[.,]\d+)*\s*(?:و|and|or|أو|,)\s*){1,3}$", regex.REVERSE)
 _APPOSITION = regex.compile(r"(?<![\w])[A-Z][\w'-]*,\s*$", regex.REVERSE)
 _APPOSITION_END = re.compile(r"\s*[,)]")
 _YEAR_SPAN_AFTER = re.compile(r"\s*[-/]\s*\d{4}(?!\d)")
 _YEAR_SPAN_BEFORE = regex.compile(r"\d{4}\s*[-/]\s*$", regex.REVERSE)
 _PREV_WORD = regex.compile(r"(?<!" + _LETTER + r")(" + _LETTER + r"+)[^\w]*$", regex.REVERSE)
-_SPACES = re.compile(r"\s*")
+_LETTER_NEXT = re.compile(r"\s*" + _LETTER)
+_OF_NEXT = re.compile(r"\s+of\b", re.IGNORECASE)
+_DIGIT_NEXT = re.compile(r"\s*و?\d")
+_SPACES: Any = re.compile(r"\s*")
 
 
 def _is_year_like(num: _Num) -> bool:
@@ -801,16 +804,17 @@ def _is_year(text: str, num: _Num, g: _Grammar) -> bool:
     if prev is not None and prev.group(1).isascii():
         return not (_before(g.pre_cue, text, start) or g.count_after.match(text, num.end))
     if prev is not None and prev.group(1) == "في":
-        return not regex.match(r"\s*" + _LETTER, text[num.end : num.end + 3])
+        return not _LETTER_NEXT.match(text, num.end)
     return False
 
 
 def _excluded(text: str, start: int, end: int, num: _Num, g: _Grammar) -> int | None:
     """Where the reader resumes when the figure is a date, time, duration, age, amount of money,
     percentage, identifier or ordinal, not a count; None when it is a count."""
-    m = g.excl_after.match(text, end) or g.excl_after.match(text, _COORD_AFTER.match(text, end).end())
+    coord = _COORD_AFTER.match(text, end).end()
+    m = g.excl_after.match(text, end) or (g.excl_after.match(text, coord) if coord > end else None)
     if m is not None:
-        return m.end()  # 3 في المئة: skip the unit too, so "المئة" is not read as 100
+        return int(m.end())  # 3 في المئة: skip the unit too, so "المئة" is not read as 100
     return end if _excluded_before(text, start, end, num, g) else None
 
 
@@ -842,8 +846,10 @@ def _glued_digit_ok(text: str, pos: int) -> bool:
         return True
     prev = text[pos - 1]
     if prev.isalpha():
-        m = regex.search(_LETTER + r"+$", text[max(0, pos - 8) : pos])
-        return m is not None and m.group() in _DIGIT_CLITICS
+        lo = pos - 1
+        while lo > 0 and text[lo - 1].isalpha() and pos - lo < 5:
+            lo -= 1
+        return text[lo:pos] in _DIGIT_CLITICS and not (lo > 0 and text[lo - 1].isalpha())
     if prev == "-" and pos > 1 and (text[pos - 2].isalnum()):
         return False  # COVID-19, F-16, 2023-10-07
     return prev not in _GLUED_BEFORE_DIGIT
@@ -927,9 +933,9 @@ def _vague_at(text: str, pos: int, g: _Grammar) -> Figure | None:
             continue
         low, high, of_required = g.vague[_norm(m.group("v"))]
         after = text[m.end() : m.end() + 12]
-        if of_required and not regex.match(r"\s+of\b", after):
+        if of_required and not _OF_NEXT.match(after):
             return None
-        if regex.match(r"\s*و?\d", after):
+        if _DIGIT_NEXT.match(after):
             return None  # "آلاف" before a number is not vague
         if g.excl_after.match(text, m.end()):
             return None  # آلاف الدولارات، عشرات السنين
