@@ -335,7 +335,7 @@ def _grammar() -> _Grammar:
     months_fwd = _alt(ar_months) + "|" + _alt(en_months)
     months_rev = _alt(ar_months, True) + "|" + _alt(en_months, True)
     excl_after = ("duration", "age", "money", "percent", "measure", "time", "date", "fraction")
-    excl_before = ("time", "age", "id", "percent", "duration", "ordinal")
+    excl_before = ("time", "age", "id", "percent", "duration", "ordinal", "ratio")
     return _Grammar(
         words=words,
         duals=duals,
@@ -361,7 +361,7 @@ def _grammar() -> _Grammar:
             r"|(?P<h>[ ]?-[ ]?)(?=\d))"
         ),
         change=_compile(_BOW + r"(?:" + fwd("ranges", "change") + ")" + _EOW),
-        excl_after=_compile(r"(?:\s*-\s*|\s*)(?:ال)?(?:" + groups("after", excl_after) + r")(?![^\W_])"),
+        excl_after=_compile(r"(?:\s*-\s*|\s*)(?:of\s+|ال)?(?:" + groups("after", excl_after) + r")(?![^\W_])"),
         excl_before=_compile(
             r"(?:" + _BOW + r"[وفبل]{0,2}(?:" + groups("before", excl_before) + ")" + _TAIL[:-1]
             + r"|(?P<money>" + rev("exclude", "before", "money") + r")\s*)$"
@@ -401,6 +401,8 @@ class _Atom:
 # Those typed Any always match where they are used (a digit, a letter, or an empty match).
 _DIGITS: Any = re.compile(r"\d++(?:[.,٬٫،]\d++)*+")
 _SPACE_GROUP = re.compile(r" (\d{3})(?![\d.,٬٫،:/])")
+_PHONE_BEFORE = re.compile(r"\d ")
+_PHONE_AFTER = re.compile(r" \d")
 _SEP = re.compile(r"[.,٬٫،]")
 _WORD: Any = re.compile(_LETTER + r"++")
 _JOIN: Any = re.compile(r"[ ]*(?P<c>,)[ ]+|[ ]+(?P<w>و|(?i:and))[ ]+|(?P<h>-)(?=[A-Za-z])|[ ]*")
@@ -411,10 +413,14 @@ def _digit_atom(text: str, pos: int, start: int, conj: bool, g: _Grammar) -> _At
     m = _DIGITS.match(text, pos)
     end = m.end()
     raw = m.group()
+    if _PHONE_BEFORE.match(text, max(0, pos - 2), pos):
+        return None  # a digit group after another: "+972 2 123 4567"
     if len(raw) <= 3 and raw.isdigit():  # "12 493": a space as thousands separator
         while (s := _SPACE_GROUP.match(text, end)) is not None:
             raw += "," + s.group(1)
             end = s.end()
+        if "," in raw and _PHONE_AFTER.match(text, end):
+            return None
     if end < len(text):
         nxt = text[end]
         if nxt in ":/" and end + 1 < len(text) and text[end + 1].isdigit():
@@ -642,7 +648,10 @@ class _Acc:
                 self.total += self.group * a.value
                 self.group, self.slots, self.limit = Decimal(0), set(), a.value
             elif empty and (a.alone or a.dual_alone):
-                self.total, self.limit = Decimal(2 if a.dual_alone else 1) * a.value, a.value
+                # ألفا alone is two thousand (ألفا شخص); joined to more (ألفاً وخمسمائة) it is
+                # the accusative of ألف.
+                two = a.dual_alone and not (nxt is not None and nxt[0] == "conj")
+                self.total, self.limit = Decimal(2 if two else 1) * a.value, a.value
             elif how == "conj" and after_scale and a.value < self.limit and a.alone and not self._blocked(nxt):
                 self.total += a.value
                 self.limit = a.value
