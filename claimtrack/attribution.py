@@ -253,7 +253,11 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
     n = len(tokens)
     in_quote = False
     i = 0
+    tables = (c.clause_openers, c.according_to, c.speech_verbs)
     while i < n:
+        if not any(t.may_start(tokens[i]) for t in tables):
+            i += 1
+            continue
         if c.clause_openers.match_at(tokens, i) is not None:
             in_quote = False
         acc = c.according_to.match_at(tokens, i)

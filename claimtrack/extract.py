@@ -18,6 +18,7 @@ from claimtrack.records import Article, Claim, Extraction, Figure, Span
 from claimtrack.text import Folded, detect_lang, fold
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+CATCH_UP = 3  # sentences without figures searched back for who spoke last
 
 
 def read_file(path: Path, encoding: str | None = None) -> tuple[str, str]:
@@ -191,7 +192,7 @@ class _ArticleReader:
 
     def _catch_up(self, place: str | None) -> None:
         """Read the attribution of the latest unread sentence that has one (it is who speaks next)."""
-        for tokens in reversed(self.unread):
+        for tokens in reversed(self.unread[-CATCH_UP:]):
             governing = [a for a in attribution.sentence_attributions(tokens, self.show, place, self.history)
                          if a.source]
             if governing:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import regex
 
@@ -26,8 +26,7 @@ TOKEN_RE: Any = regex.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word, number or punctuation mark; ``start``/``end`` index the folded text.
 
     ``tables`` has a bit set for each phrase table that has a phrase starting with this word,
@@ -147,6 +146,10 @@ class PhraseTable(Generic[T]):
     def __bool__(self) -> bool:
         return bool(self._by_first)
 
+    def may_start(self, tok: Token) -> bool:
+        """Could a phrase of this table start at ``tok``? (False is certain, True is a maybe.)"""
+        return bool(tok.tables & self._bit) or tok.generation <= self._index
+
     def match_at(self, tokens: list[Token], i: int) -> Match[T] | None:
         """The longest phrase starting at token ``i``."""
         tok = tokens[i]
@@ -165,8 +168,13 @@ class PhraseTable(Generic[T]):
     def find_all(self, tokens: list[Token], lo: int = 0, hi: int | None = None) -> Iterator[Match[T]]:
         """Every non-overlapping longest match in ``tokens[lo:hi]``, left to right."""
         hi = len(tokens) if hi is None else hi
+        bit, index = self._bit, self._index
         i = lo
         while i < hi:
+            tok = tokens[i]
+            if not tok.tables & bit and tok.generation > index:
+                i += 1  # the common case, kept out of a call: no phrase of this table starts here
+                continue
             m = self.match_at(tokens, i)
             if m is not None and m.last < hi:
                 yield m

@@ -130,16 +130,14 @@ def fold_term(term: str) -> str:
 ARABIC_LETTER_SHARE_FOR_AR = 0.3
 
 
+_LETTER = regex.compile(r"\p{L}")
+_ARABIC_LETTER = regex.compile(r"[\p{Script=Arabic}&&\p{L}]", regex.V1)
+
+
 def arabic_share(text: str) -> float:
     """Share of letters in ``text`` that are Arabic script."""
-    letters = 0
-    arabic = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if "\u0600" <= ch <= "\u06FF" or "\u0750" <= ch <= "\u077F" or "\uFB50" <= ch <= "\uFEFF":
-                arabic += 1
-    return arabic / letters if letters else 0.0
+    letters = len(_LETTER.findall(text))
+    return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
 
 
 def detect_lang(text: str) -> str:
