@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
+from claimtrack.cues import cues
 from claimtrack.models import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -96,25 +97,9 @@ def database_url(db: str | None) -> str:
     return "sqlite:///" + str(Path(chosen).expanduser().absolute())
 
 
-# Kinds of the sources claims are most often credited to; anything else is 'other'.
-_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("un", ("united nations", "unrwa", "ocha", "unicef", "world health organization", "who")),
-    ("ministry", ("ministry",)),
-    ("army", ("army", "idf", "military", "defense forces", "defence forces")),
-    ("agency", ("reuters", "afp", "associated press", "ap", "anadolu", "wafa", "xinhua")),
-    ("group", ("hamas", "hezbollah", "islamic jihad", "houthis", "qassam")),
-    ("media", ("television", "tv", "channel", "newspaper", "radio", "media")),
-)
-
-
 def source_kind(name: str) -> str:
-    """A best guess at a canonical source's kind, by whole words of its name."""
-    words = set(name.lower().replace("-", " ").split())
-    lowered = " " + " ".join(name.lower().split()) + " "
-    for kind, cues in _KIND_WORDS:
-        if any(cue in words or (" " in cue and f" {cue} " in lowered) for cue in cues):
-            return kind
-    return "other"
+    """A source's kind from the sources lexicon ('other' for a name as printed)."""
+    return cues().source_kinds.get(name, "other")
 
 
 class Store:
