@@ -346,6 +346,8 @@ def _nested(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
             outer: Attribution) -> Attribution | None:
     """A known source speaking inside another's words is the original source, and the outer
     speakers its relays ("Al Jazeera, citing WAFA, reported that the Health Ministry had recorded")."""
+    if i > 0 and tokens[i - 1].text.lower() in ("ما", "what", "than"):
+        return None  # "تجاوز ما أعلنته الوزارة": what the ministry said is compared, not quoted
     said = _speech(tokens, i, last, show, place, history)
     if (said.kind != "speech" or not said.source or said.source == outer.source
             or said.source not in cues().source_kinds):
@@ -428,8 +430,10 @@ def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | Non
     said"). A prepositional cue after the figure that names someone else wraps the speaker
     as a relay ("Israeli TV said ..., according to Reuters").
     """
-    # A source quoted inside another's words speaks only for the figure right after it.
-    speech = [a for a in found if a.source and (a.kind in ("speech", "carried")
+    # A source quoted inside another's words speaks only for the figure right after it; a source
+    # carried from an earlier sentence only when the sentence names none of its own.
+    named = any(a.kind != "carried" for a in found)
+    speech = [a for a in found if a.source and (a.kind == "speech" or a.kind == "carried" and not named
                                                 or a.kind == "nested" and 0 < fig_pos - a.pos <= NESTED_REACH)]
     according = [a for a in found if a.kind == "according"]
     governing = next((a for a in reversed(speech) if a.pos < fig_pos), None)

@@ -415,9 +415,11 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         return best[1] if best else None
 
     m = nearest(c.periods)
-    day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end), None)
-    if day is not None and metric in TOLLS and (m is None or m.value == "cumulative" and m.last < first
-                                                  or m.first > day.first):
+    day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end
+                and not _reported_on(tokens, d.first)), None)
+    running = nearest(c.running_total) or _rising_toll(tokens, first)
+    if day is not None and metric in TOLLS and running is None and (
+            m is None or m.value == "cumulative" and m.last < first or m.first > day.first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return "period", " ".join(day.phrase)
     if m is not None:
@@ -436,6 +438,12 @@ def counted_metric(tokens: list[Token]) -> str | None:
     found = [m.value for m in c.metric_nouns.find_all(tokens)]
     found += [m.value.metric for m in c.roles.find_all(tokens) if m.value.metric]
     return found[-1] if found else None
+
+
+def _reported_on(tokens: list[Token], k: int) -> bool:
+    """Is the day phrase at ``k`` the date of a statement ("the ministry said on Tuesday")?"""
+    c = cues()
+    return any(c.speech_verbs.match_at(tokens, j) is not None for j in range(max(0, k - 4), k))
 
 
 def period_context(tokens: list[Token], readings: list[Reading], previous: str | None) -> str | None:
