@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -19,8 +20,14 @@ QUALIFIER_WORDS = {
 CONTEXT_CHARS = 48
 
 
+PIPE_WIDTH = 120  # columns when output goes to a file or pipe and $COLUMNS says nothing
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    con = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not con.is_terminal and "COLUMNS" not in os.environ:
+        con = Console(stderr=stderr, highlight=False, soft_wrap=False, width=PIPE_WIDTH)
+    return con
 
 
 def number(value: int | float | None) -> str:
@@ -117,7 +124,7 @@ def series_table(series: Series) -> Table:
     for col, justify in (("date", "left"), ("value", "right"), ("change", "right"), ("%", "right"),
                          ("source", "left"), ("outlet", "left"), ("article", "right"), ("claim", "right"),
                          ("flags", "left")):
-        table.add_column(col, justify=justify, no_wrap=col not in ("source", "outlet"),  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=col in ("date", "value", "change", "%"),  # type: ignore[arg-type]
                          min_width=len(col), overflow="fold")
     for row in series.rows:
         change = "" if row.change is None else ("+" if row.change > 0 else "") + number(row.change)
