@@ -122,10 +122,10 @@ def series_table(series: Series) -> Table:
                                   series.period) if x)
     table = Table(title=name, title_justify="left")
     for col, justify in (("date", "left"), ("value", "right"), ("change", "right"), ("%", "right"),
-                         ("source", "left"), ("outlet", "left"), ("article", "right"), ("claim", "right"),
+                         ("source", "left"), ("outlet", "left"), ("art.", "right"), ("claim", "right"),
                          ("flags", "left")):
         table.add_column(col, justify=justify, no_wrap=col in ("date", "value", "change", "%"),  # type: ignore[arg-type]
-                         min_width=len(col), overflow="fold")
+                         overflow="fold")
     for row in series.rows:
         change = "" if row.change is None else ("+" if row.change > 0 else "") + number(row.change)
         pct = "" if row.change_pct is None else f"{row.change_pct:+.1f}%"
