@@ -79,15 +79,17 @@ class ClaimCues:
     general_subjects: frozenset[str]
 
 
-def _metric_table(raw: dict[str, Any], key: str, where: str) -> list[tuple[str, str]]:
-    table = raw.get(key, {})
+def _keyed_words(raw: dict[str, Any], section: str, where: str,
+                 allowed: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(word, key) pairs of a table of ``key = [words]``; keys must be in ``allowed`` if given."""
+    table = raw.get(section, {})
     if not isinstance(table, dict):
-        raise LexiconError(f"{where}: [{key}] must be a table of metric = [words]")
+        raise LexiconError(f"{where}: [{section}] must be a table of name = [words]")
     out: list[tuple[str, str]] = []
-    for metric in table:
-        if metric not in METRICS:
-            raise LexiconError(f"{where}: [{key}] names unknown metric {metric!r}")
-        out.extend((w, metric) for w in lexicon.strings(table, metric, f"{where} [{key}]"))
+    for key in table:
+        if allowed is not None and key not in allowed:
+            raise LexiconError(f"{where}: [{section}] names unknown {key!r} (known: {', '.join(allowed)})")
+        out.extend((w, key) for w in lexicon.strings(table, key, f"{where} [{section}]"))
     return out
 
 
@@ -108,21 +110,6 @@ def _roles(raw: dict[str, Any], where: str) -> list[tuple[str, Role]]:
         role = Role(subject, metric)
         out.extend((w, role) for w in lexicon.strings(entry, "forms", f"{where} role_nouns #{i + 1}"))
     return out
-
-
-def _periods(raw: dict[str, Any], where: str, section: str = "period") -> list[tuple[str, str]]:
-    table = raw.get(section, {})
-    out: list[tuple[str, str]] = []
-    for kind in table:
-        if kind not in PERIODS:
-            raise LexiconError(f"{where}: [period] names unknown period {kind!r}")
-        out.extend((w, kind) for w in lexicon.strings(table, kind, f"{where} [period]"))
-    return out
-
-
-def _locations(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
-    table = raw.get("locations", {})
-    return [(w, place) for place in table for w in lexicon.strings(table, place, f"{where} [locations]")]
 
 
 def _anaphora(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
@@ -171,14 +158,14 @@ def cues() -> ClaimCues:
 
     sources, kinds = _sources()
     return ClaimCues(
-        metric_nouns=PhraseTable(e for raw, w in raws for e in _metric_table(raw, "metric_nouns", w)),
+        metric_nouns=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "metric_nouns", w, METRICS)),
         roles=PhraseTable(e for raw, w in raws for e in _roles(raw, w)),
-        metric_cues=PhraseTable(e for raw, w in raws for e in _metric_table(raw, "metric_cues", w)),
-        toll_frames=PhraseTable(e for raw, w in raws for e in _metric_table(raw, "toll_frames", w)),
+        metric_cues=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "metric_cues", w, METRICS)),
+        toll_frames=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "toll_frames", w, METRICS)),
         blockers=merged_flags("blockers", "forms"),
-        locations=PhraseTable(e for raw, w in raws for e in _locations(raw, w)),
-        periods=PhraseTable(e for raw, w in raws for e in _periods(raw, w)),
-        running_total=PhraseTable(e for raw, w in raws for e in _periods(raw, w, "running_total")),
+        locations=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "locations", w)),
+        periods=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "period", w, PERIODS)),
+        running_total=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "running_total", w, PERIODS)),
         day_cues=merged_flags("day_cues", "forms"),
         speech_verbs=merged_flags("attribution", "speech_verbs"),
         according_to=merged_flags("attribution", "according_to"),
