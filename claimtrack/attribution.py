@@ -9,6 +9,7 @@ sentence's attribution when it opens with a continuation cue ("وأضافت ال
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from claimtrack.phrases import Match, Token
 
 MAX_NAME_TOKENS = 9
 NESTED_REACH = 8
+RECENT = 64  # sources and places remembered for anaphora and carry-over
 
 # Shows the article text between two folded offsets, as printed (so names keep their spelling).
 Show = Callable[[int, int], str]
@@ -39,8 +41,10 @@ class History:
     """What earlier sentences of the article said about sources (for carry-over and anaphora)."""
 
     last: Attribution | None = None
-    mentions: list[str] = field(default_factory=list)  # known sources named, in order
-    places: list[str] = field(default_factory=list)
+    # Known sources and places named, latest last. Only the recent ones are kept: a pronoun or
+    # "the ministry" refers back a few sentences, and a long article must not slow every lookup.
+    mentions: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT))
+    places: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT))
     period: str | None = None  # the period context an earlier sentence set up (event, period)
     period_place: str | None = None  # where that context is (another place ends it)
     counted: str | None = None  # the metric the last sentence counted, for "20 of them"
