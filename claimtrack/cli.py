@@ -9,21 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, BinaryIO, NoReturn
 
 import typer
 
-from claimtrack import __version__, render
+from claimtrack import __version__, ingest, render
 from claimtrack.decode import InputError
-from claimtrack.extract import extract_file
+from claimtrack.extract import extract_file, extract_text
 from claimtrack.lexicon import LexiconError
-from claimtrack.records import METRICS
+from claimtrack.records import METRICS, Extraction
 from claimtrack.report import build_series, series_to_json
 from claimtrack.store import AddResult, Store, StoreError
-
-ARTICLE_SUFFIXES = (".txt", ".md")
 
 app = typer.Typer(
     name="claimtrack",
@@ -105,28 +104,18 @@ def extract(
     render.print_extraction(render.console(), str(file), result.articles, result.claims, explain)
 
 
-def _article_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
-    """Each file to add, or (path, reason) for a path that cannot be read at all."""
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                           and not p.name.upper().startswith("README"))  # a folder's own notes
-            if not found:
-                yield path, f"no {', '.join(ARTICLE_SUFFIXES)} files in this directory"
-            yield from ((p, None) for p in found)
-        elif not path.exists():
-            yield path, "no such file"
-        else:
-            yield path, None
+PROGRESS_AFTER = 3  # more files than this get a progress bar
 
 
 @app.command()
 def add(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories of them.")],
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH",
+        help="Article files (.txt, .md, .html, .htm, .jsonl), directories of them, glob patterns, or - for stdin.")],
     db: DbOption = None,
     date: Annotated[str | None, typer.Option("--date", help="Publication date of each file's first article, "
-                                             "YYYY-MM-DD (else read from the text).")] = None,
-    outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet name, overriding the text.")] = None,
+                                             "YYYY-MM-DD (else read from the page or text).")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet name, overriding the page and text.")] = None,
     url: Annotated[str | None, typer.Option("--url", help="Address the article was saved from.")] = None,
     lang: LangOption = "auto",
     encoding: Annotated[str | None, typer.Option("--encoding", help="Force a text encoding.")] = None,
@@ -134,43 +123,71 @@ def add(
 ) -> None:
     """Store articles and their claims, and show what was found.
 
-    Each file is stored in one transaction: all of its articles and claims, or nothing.
+    Directories are searched recursively. HTML pages give their main text, title, date and site name.
+
+    Each line of a .jsonl file ({"text", "url", "outlet", "published", "title"}) is an article of its own.
+
+    Each file (or line) is stored in one transaction: all of its articles and claims, or nothing.
     The same article text added twice is stored once.
 
-    Example: claimtrack add examples/ && claimtrack diff --metric killed
+    A file or line that cannot be read is listed at the end and makes the exit code 1; the others are still stored.
+
+    Example: claimtrack add examples/ 'saved/*.html' && claimtrack diff --metric killed
     """
-    published = _date(date)
-    language = _lang(lang)
+    extract = partial(extract_text, published=_date(date), lang=_lang(lang), outlet=outlet)
     con = render.console()
-    results: list[tuple[str, AddResult]] = []
-    refused: list[tuple[str, str]] = []
+    sources = ingest.expand(paths)
     try:
         store = Store.open(db)
     except StoreError as exc:
         fail(str(exc))
-    with store:
-        for path, problem in _article_files(paths):
-            if problem is not None:
-                refused.append((str(path), problem))
-                continue
-            try:
-                extraction = extract_file(path, published=published, lang=language, outlet=outlet, url=url,
-                                          encoding=encoding)
-                result = store.add(extraction, str(path))
-            except InputError as exc:
-                refused.append((str(path), str(exc)))
-                continue
-            except StoreError as exc:
-                fail(str(exc))
-            results.append((str(path), result))
-            if not quiet:
-                if result.articles_added == 0:
-                    con.print(f"{path}: already stored", markup=False)
-                else:
-                    render.print_extraction(con, str(path), extraction.articles, extraction.claims)
-    render.print_add_summary(con, results, refused)
-    if refused:
+    batch = _Batch(store, extract, url, encoding, show=None if quiet else partial(render.print_stored, con))
+    with store, render.progress(con, len(sources), enabled=len(sources) > PROGRESS_AFTER) as step:
+        for source in sources:
+            step(source.label)
+            batch.add(source)
+    render.print_add_summary(con, batch.results, batch.refused, batch.files_read)
+    if batch.refused:
         raise typer.Exit(1)
+
+
+class _Batch:
+    """The documents of an ``add``, stored one by one; what was stored and what was refused."""
+
+    def __init__(self, store: Store, extract: Callable[..., Extraction], url: str | None, encoding: str | None,
+                 show: Callable[[str, Extraction, AddResult], None] | None) -> None:
+        self.store, self.extract, self.show = store, extract, show
+        self.url, self.encoding = url, encoding
+        self.results: list[tuple[str, AddResult]] = []
+        self.refused: list[tuple[str, str]] = []
+        self.files_read = 0
+
+    def add(self, source: ingest.Source | ingest.Refusal) -> None:
+        items = [source] if isinstance(source, ingest.Refusal) else ingest.read(source, self.encoding, _stdin())
+        stored = [self._store(item) for item in items]
+        self.files_read += any(stored)
+
+    def _store(self, item: ingest.Document | ingest.Refusal) -> bool:
+        if isinstance(item, ingest.Refusal):
+            self.refused.append((item.label, item.reason))
+            return False
+        try:
+            extraction = self.extract(item.text, url=self.url or item.url, encoding=item.encoding, page=item.page())
+            result = self.store.add(extraction, item.label)
+        except LexiconError as exc:
+            fail(f"lexicon error: {exc}")
+        except StoreError as exc:  # this document only: the next one may well be stored
+            self.refused.append((item.label, str(exc)))
+            return False
+        self.results.append((item.label, result))
+        if self.show is not None:
+            self.show(item.label, extraction, result)
+        return True
+
+
+def _stdin() -> BinaryIO | None:
+    """Standard input as bytes (decoded like a file), or None when the process has none."""
+    return getattr(sys.stdin, "buffer", None)
 
 
 @app.command()

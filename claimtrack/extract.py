@@ -8,7 +8,8 @@ before they leave this module, so ``text[start:end] == claim.text`` always holds
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import stat
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimtrack import attribution, claims, dates, numbers, segment
@@ -21,18 +22,33 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 CATCH_UP = 3  # sentences without figures searched back for who spoke last
 
 
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What a page says about its first article outside the text: HTML metadata, a feed's fields."""
+
+    title: str | None = None
+    published: dt.date | None = None  # stored as "stated": the page says so, not the user
+    site: str | None = None  # the outlet's name as the page gives it
+
+
+_NO_FACTS = PageFacts()
+
+
 def read_file(path: Path, encoding: str | None = None) -> tuple[str, str]:
     """Decode a saved article file (``InputError`` names what is wrong)."""
     if path.is_dir():
         raise InputError("is a directory")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a FIFO or a terminal would wait forever
+            raise InputError("not a regular file")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"file is too large ({size // (1024 * 1024)} MB; the limit is "
                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
         raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise InputError("no such file") from exc
+        raise InputError("broken symbolic link" if path.is_symlink() else "no such file") from exc
     except PermissionError as exc:
         raise InputError("permission denied") from exc
     except OSError as exc:
@@ -48,34 +64,50 @@ def extract_file(path: Path, *, published: dt.date | None = None, lang: str | No
 
 
 def extract_text(text: str, *, published: dt.date | None = None, lang: str | None = None,
-                 outlet: str | None = None, url: str | None = None, encoding: str = "utf-8") -> Extraction:
+                 outlet: str | None = None, url: str | None = None, encoding: str = "utf-8",
+                 page: PageFacts | None = None) -> Extraction:
     """Articles and claims of a decoded text.
 
     ``published`` dates the first article (later articles in the file carry their own dates);
-    ``outlet`` overrides the outlet read from the text for every article.
+    ``outlet`` overrides the outlet read from the text for every article. ``page`` gives the
+    first article's title, date and outlet where the page states them; ``published`` and
+    ``outlet`` still win over it.
     """
     folded = fold(text)
     articles: list[Article] = []
     found: list[Claim] = []
     for index, seg in enumerate(segment.split_articles(folded.text)):
-        article = _article(text, folded, seg, index, published if index == 0 else None, lang, outlet, url)
+        first = index == 0
+        facts = (page or _NO_FACTS) if first else _NO_FACTS
+        article = _article(text, folded, seg, index, published if first else None, facts, lang, outlet, url)
         articles.append(article)
         found.extend(_article_claims(text, folded, seg, article))
     return Extraction(text=text, encoding=encoding, articles=tuple(articles), claims=tuple(found))
 
 
 def _article(text: str, folded: Folded, seg: segment.Segment, index: int, given: dt.date | None,
-             lang: str | None, outlet: str | None, url: str | None) -> Article:
+             facts: PageFacts, lang: str | None, outlet: str | None, url: str | None) -> Article:
     start, end = folded.span(seg.start, seg.end)
-    title = None
-    if seg.title is not None:
+    title = facts.title
+    if title is None and seg.title is not None:
         a, b = folded.span(seg.title.start, seg.title.end)
         title = text[a:b].strip()
-    published, date_source = (given, "given") if given else (seg.published, seg.date_source)
-    name = outlet or (attribution_outlet(_as_printed(text, folded, seg, seg.outlet)) if seg.outlet else None)
+    published, date_source = _published(given, facts, seg)
+    printed = facts.site or (_as_printed(text, folded, seg, seg.outlet) if seg.outlet else None)
+    name = outlet or (attribution_outlet(printed) if printed else None)
     return Article(index=index, start=start, end=end, title=title, published=published,
                    date_source=date_source if published else None,  # type: ignore[arg-type]
                    outlet=name, lang=lang or detect_lang(text[start:end]), url=url)
+
+
+def _published(given: dt.date | None, facts: PageFacts,
+               seg: segment.Segment) -> tuple[dt.date | None, str | None]:
+    """The user's date, else the page's metadata date, else the date the text prints."""
+    if given:
+        return given, "given"
+    if facts.published:
+        return facts.published, "stated"
+    return seg.published, seg.date_source
 
 
 def _as_printed(text: str, folded: Folded, seg: segment.Segment, folded_name: str) -> str:

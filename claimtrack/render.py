@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import PurePath
+from typing import IO
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from claimtrack.records import Article, Claim
+from claimtrack.records import Article, Claim, Extraction
 from claimtrack.report import Series
 from claimtrack.store import AddResult
 
@@ -102,19 +106,70 @@ def print_extraction(con: Console, path: str, articles: Sequence[Article], claim
             con.print(Text(heading + "\n(no claims)", style="dim"))
 
 
+def print_stored(con: Console, label: str, extraction: Extraction, result: AddResult) -> None:
+    """What one added document gave, as ``add`` reports it while it goes."""
+    if result.articles_added == 0:
+        con.print(f"{label}: already stored", markup=False)
+    else:
+        print_extraction(con, label, extraction.articles, extraction.claims)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def print_add_summary(con: Console, results: Sequence[tuple[str, AddResult]],
-                      refused: Sequence[tuple[str, str]]) -> None:
+                      refused: Sequence[tuple[str, str]], files: int | None = None) -> None:
+    """One line of totals, then each refused file or line with its reason.
+
+    ``files`` counts the files read when it differs from the documents stored (a JSON Lines
+    file holds many).
+    """
     added = sum(r.articles_added for _, r in results)
     stored = sum(r.articles_already_stored for _, r in results)
     claims = sum(r.claims_added for _, r in results)
-    line = (f"{len(results)} file{'s' if len(results) != 1 else ''} read: {added} article"
-            f"{'s' if added != 1 else ''} added, {stored} already stored, {claims} claim"
-            f"{'s' if claims != 1 else ''} stored")
+    read = _plural(len(results), "file")
+    if files is not None and files != len(results):
+        read = f"{_plural(files, 'file')} ({_plural(len(results), 'document')})"
+    line = f"{read} read: {_plural(added, 'article')} added, {stored} already stored, {_plural(claims, 'claim')} stored"
     if refused:
         line += f", {len(refused)} refused"
-    con.print(Text(line, style="bold"))
+    # Never wrapped, so each refusal stays one line to grep in a log.
+    con.print(Text(line, style="bold"), soft_wrap=True)
     for path, reason in refused:
-        con.print(Text(f"  refused {path}: {reason}", style="red"))
+        con.print(Text(f"  refused {path}: {reason}", style="red"), soft_wrap=True)
+
+
+@contextmanager
+def progress(out: Console, total: int, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A transient progress bar on stderr; call the yielded ``step(label)`` as each file starts.
+
+    Drawn only when stderr is a terminal. What is printed to ``out`` meanwhile goes above the bar
+    when stdout is that terminal too; stdout sent to a file or pipe is left untouched.
+    """
+    if not enabled:
+        yield lambda _label: None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=console(stderr=True), transient=True, redirect_stdout=_is_tty(out.file),
+                   redirect_stderr=False)
+    task = bar.add_task("", total=total)
+    done = -1
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        bar.update(task, completed=done, description=PurePath(label).name or label)
+
+    with bar:
+        yield step
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or stand-in stream
+        return False
 
 
 def series_table(series: Series) -> Table:
