@@ -7,7 +7,8 @@ Order of the checks, each linear in the size of the input:
 3. a binary signature (PDF, PNG, JPEG, GIF, ZIP...) -> refused, naming the format;
 4. NUL bytes: in an even/odd pattern they are BOM-less UTF-16 (ASCII spaces and digits carry a
    zero high byte); anywhere else the file is binary -> refused;
-5. valid UTF-8 -> UTF-8 (a multi-byte sequence cut off by the end of the file becomes U+FFFD);
+5. valid UTF-8 -> UTF-8 (a multi-byte sequence cut off by the end of the file becomes U+FFFD,
+   and so do a few bad bytes among many valid multi-byte characters: see :func:`_damaged_utf8`);
 6. otherwise a single-byte code page, chosen by :func:`_single_byte`.
 
 Choosing between Windows-1256 and ISO-8859-6 (the two Arabic code pages) needs no detector, and
@@ -51,6 +52,7 @@ _CONTROL_SHARE = 0.03  # more control characters than this: not a text file
 _UTF16_NUL_SHARE = 0.05  # zero high bytes expected in UTF-16 text (spaces, digits, newlines)
 _ARABIC_MIN_SHARE = 0.5  # non-ASCII characters that must read as Arabic for an Arabic code page
 _NEAR_TIE = 0.02
+_UTF8_GOOD_PER_BAD = 3  # valid multi-byte characters needed per bad byte to read damaged UTF-8
 _CONTROLS = frozenset(chr(c) for c in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 _ARABIC_PUNCT = frozenset("،؛؟")
 _SHARED_PUNCT = frozenset("“”‘’–—…«»")
@@ -146,9 +148,24 @@ def _utf8(raw: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         cut_short = exc.reason == "unexpected end of data" and exc.end == len(raw)
         head = raw[: exc.start]
-        if not cut_short or head.isascii():  # ASCII and a lone high byte: likelier a code page
-            return None
-        return head.decode("utf-8") + "\ufffd"
+        if cut_short and not head.isascii():  # ASCII and a lone high byte: likelier a code page
+            return head.decode("utf-8") + "\ufffd"
+    return _damaged_utf8(raw)
+
+
+def _damaged_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few bad bytes (a scraper's glitch), each read as U+FFFD; None if not mostly UTF-8.
+
+    Arabic code-page text makes valid multi-byte sequences only by chance (about one per hundred
+    bad bytes in the examples), while read as a code page a damaged UTF-8 file would be mojibake
+    from end to end.
+    """
+    sample = raw[:_SAMPLE].decode("utf-8", errors="replace")
+    bad = sample.count("\ufffd")
+    good = len(sample) - len(sample.encode("ascii", errors="ignore")) - bad
+    if good < _UTF8_GOOD_PER_BAD * bad:
+        return None
+    return raw.decode("utf-8", errors="replace")
 
 
 def _single_byte(sample: bytes) -> str:

@@ -4,6 +4,11 @@
 claimtrack's or that a newer claimtrack wrote. ``Store.add`` is idempotent: a file, or an article,
 whose text is already stored is not stored again, so adding the same folder twice changes nothing.
 Every failure reaches the caller as a :class:`StoreError` with a one-line message.
+
+Several processes may add to one SQLite file at once: WAL lets readers and a writer work
+together, each add takes the write lock up front (``BEGIN IMMEDIATE``) and waits for it
+(busy_timeout), and a transaction that still finds the database locked is retried a bounded
+number of times with growing pauses. A new database file is created readable by its owner only.
 """
 
 from __future__ import annotations
@@ -13,17 +18,19 @@ import hashlib
 import json
 import math
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, func, insert, inspect, or_
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -42,6 +49,12 @@ from claimtrack.records import Claim, Extraction
 
 DEFAULT_DB = "claimtrack.db"
 ENV_DB = "CLAIMTRACK_DB"
+BUSY_TIMEOUT_MS = 5000  # how long SQLite itself waits for another writer's lock
+LOCK_RETRIES = 8  # then whole transactions are retried, pausing LOCK_BACKOFF, doubled each time
+LOCK_BACKOFF = 0.05
+LOCK_BACKOFF_MAX = 2.0
+
+_T = TypeVar("_T")
 
 
 class StoreError(Exception):
@@ -121,6 +134,8 @@ class Store:
         label = str(path) if path else parsed.render_as_string(hide_password=True)
         if path is not None:
             _check_path(path, create)
+            if create:
+                _create_private(path)
         try:
             engine = _make_engine(url, in_memory=parsed.get_backend_name() == "sqlite" and path is None)
         except (SQLAlchemyError, ImportError) as exc:
@@ -151,9 +166,12 @@ class Store:
 
     def add(self, extraction: Extraction, path: str) -> AddResult:
         """Store a file's articles and claims in one transaction; on any error store nothing."""
-        try:
+        def attempt() -> AddResult:
             with self._transaction() as session:
                 return _Adder(session, extraction, path).run()
+
+        try:
+            return _retry_when_locked(attempt)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot add {path}: {_reason(exc)}") from exc
 
@@ -206,6 +224,7 @@ class Store:
     def _transaction(self) -> Iterator[Session]:
         # session.begin() commits when the block ends and rolls back if it raises.
         with Session(self._engine) as session, session.begin():
+            _begin_immediate(session.connection())
             yield session
 
 
@@ -325,7 +344,7 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, Any], None]:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves FK checks off unless asked
-            cursor.execute("PRAGMA busy_timeout=5000")  # wait for another writer instead of failing
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # wait for another writer instead of failing
             if wal:  # readers and a writer at once; also fails fast on a file that is not SQLite
                 cursor.execute("PRAGMA journal_mode=WAL")
         finally:
@@ -335,17 +354,11 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, Any], None]:
 
 
 def _init_schema(engine: Engine, create: bool, label: str) -> None:
-    with engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-        version = None
-        if SchemaVersionRow.__tablename__ in tables:
-            version = conn.execute(select(func.max(SchemaVersionRow.version))).scalar_one()
+    tables, version = _retry_when_locked(lambda: _schema_state(engine))
     if not tables:
         if not create:
             raise StoreError(f"{label} is not a claimtrack database (it is empty)")
-        with engine.begin() as conn:
-            SQLModel.metadata.create_all(conn)
-            conn.execute(insert(SchemaVersionRow).values(version=SCHEMA_VERSION, applied_at=utcnow()))
+        _retry_when_locked(lambda: _create_schema(engine))
         return
     if version is None:
         raise StoreError(f"{label} is not a claimtrack database")
@@ -354,6 +367,72 @@ def _init_schema(engine: Engine, create: bool, label: str) -> None:
                          f"({SCHEMA_VERSION}): upgrade claimtrack")
     if version < SCHEMA_VERSION:  # no older version has been released, so there is no migration yet
         raise StoreError(f"{label} has schema version {version}, which this claimtrack cannot migrate")
+
+
+def _schema_state(engine: Engine) -> tuple[set[str], int | None]:
+    """The tables of the database and its schema version (None when it records none)."""
+    with engine.connect() as conn:
+        return _tables_and_version(conn)
+
+
+def _tables_and_version(conn: Connection) -> tuple[set[str], int | None]:
+    tables = set(inspect(conn).get_table_names())
+    if SchemaVersionRow.__tablename__ not in tables:
+        return tables, None
+    version: int | None = conn.execute(select(func.max(SchemaVersionRow.version))).scalar_one()
+    return tables, version
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create the tables, unless another process that opened the new database at once got there first."""
+    with engine.begin() as conn:
+        _begin_immediate(conn)
+        tables, _ = _tables_and_version(conn)  # read again under the write lock
+        if not tables:
+            SQLModel.metadata.create_all(conn)
+            conn.execute(insert(SchemaVersionRow).values(version=SCHEMA_VERSION, applied_at=utcnow()))
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner only (SQLite gives its -wal and -shm the same mode)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # an existing database keeps the permissions its owner chose
+    except OSError as exc:
+        raise StoreError(f"cannot create database {path}: {exc.strerror or exc}") from exc
+    os.close(fd)
+
+
+def _begin_immediate(conn: Connection) -> None:
+    """On SQLite, take the write lock now, waiting (busy_timeout) for any other writer to finish.
+
+    A deferred transaction that reads first and writes later fails at once with "database is
+    locked" if another process committed in between; SQLite does not wait in that case.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _retry_when_locked(attempt: Callable[[], _T]) -> _T:
+    """``attempt()``, run again with growing, jittered pauses while SQLite reports the database locked.
+
+    busy_timeout already waits for one writer; this outlasts a long transaction of another
+    process (a big file being added) without giving up after a fixed five seconds.
+    """
+    for tries in range(LOCK_RETRIES):
+        try:
+            return attempt()
+        except OperationalError as exc:
+            if not _is_locked(exc) or tries == LOCK_RETRIES - 1:
+                raise
+        time.sleep(min(LOCK_BACKOFF_MAX, LOCK_BACKOFF * 2**tries) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    reason = str(exc.orig)
+    return "database is locked" in reason or "database table is locked" in reason
 
 
 def _same_text(column: Any, wanted: str) -> Any:

@@ -85,6 +85,9 @@ class Folded:
 _TRANSLATION: dict[int, str | None] = dict.fromkeys(_DROP) | dict(_MAP)
 _DROPPED = regex.compile("[" + "".join(regex.escape(chr(cp)) for cp in sorted(_DROP)) + "]")
 _PRESENTATION_FORMS = regex.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]")
+# Superscript, subscript and circled digits (², ₃, ①): str.isdigit() says yes, but they are
+# exponents, footnote marks and bullets, never counts, and the figure reader cannot read them.
+_NOT_DECIMAL_DIGITS = regex.compile(r"\p{Numeric_Type=Digit}")
 
 
 def fold(original: str) -> Folded:
@@ -92,6 +95,13 @@ def fold(original: str) -> Folded:
     if original.isascii():
         # The common English case: nothing to fold but tabs.
         return Folded(original.replace("\t", " "), range(len(original) + 1))
+    folded = _fold(original)
+    if _NOT_DECIMAL_DIGITS.search(folded.text) is None:
+        return folded
+    return Folded(_NOT_DECIMAL_DIGITS.sub(" ", folded.text), folded.origin)  # one for one: origins hold
+
+
+def _fold(original: str) -> Folded:
     if _PRESENTATION_FORMS.search(original) is None:
         # Every change is one character to one or none: translate, and map around the deletions.
         folded = original.translate(_TRANSLATION)
