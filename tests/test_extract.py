@@ -100,3 +100,18 @@ def test_gold_published_dates_reach_claims(corpus: Path, article_id: str) -> Non
     result = extract_file(corpus / f"{article_id}.txt", published=published)
     assert result.articles[0].published == published
     assert all(c.published is not None for c in result.claims if c.article == 0)
+
+
+@pytest.mark.parametrize("encoding", ["cp1256", "utf-16"])
+def test_seed_saved_in_another_encoding_gives_the_same_claims(corpus: Path, tmp_path: Path, encoding: str) -> None:
+    """A page saved as Windows-1256 or UTF-16 reads as the same claims, with offsets into its own text."""
+    original = extract_file(corpus / "ar-seed.txt", published=dt.date(2023, 10, 10))
+    text = (corpus / "ar-seed.txt").read_text(encoding="utf-8")
+    saved = tmp_path / f"seed-{encoding}.txt"
+    saved.write_bytes(text.encode(encoding, errors="replace"))
+    again = extract_file(saved, published=dt.date(2023, 10, 10))
+    assert again.encoding.replace("-", "").startswith(encoding.replace("-", ""))
+    assert [(c.metric, c.value, c.source, c.article) for c in again.claims] == [
+        (c.metric, c.value, c.source, c.article) for c in original.claims]
+    assert all(again.text[c.start:c.end] == c.text for c in again.claims)
+    assert [a.published for a in again.articles] == [dt.date(2023, 10, 10), dt.date(2024, 7, 5)]
