@@ -156,6 +156,7 @@ class _ArticleReader:
         self.history = attribution.History()
         # Sentences with no figure, whose attributions are read only if a later sentence needs them.
         self.unread: list[list[Token]] = []
+        self.last_date: dt.date | None = None  # the date the last dated sentence gave its figures
 
     def show(self, start: int, end: int) -> str:
         """Article text between two folded offsets, as printed."""
@@ -181,7 +182,12 @@ class _ArticleReader:
             carried = history.last
         readings = claims.read_metrics(tokens, figures, history.counted)
         starts = {item[1] for item in readings if item is not None}
-        dated = dates.resolve_as_of(sentence, self.article.published) if self.article.published else None
+        dated = None
+        if self.article.published:
+            # "A day earlier" and "في اليوم نفسه" count from the last date the article gave.
+            dated = dates.resolve_as_of(sentence, self.article.published, context=self.last_date)
+            if dated is not None:
+                self.last_date = dated.date
         out: list[Claim] = []
         done: list[claims.Reading] = []
         for item in readings:
