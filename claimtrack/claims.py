@@ -176,12 +176,9 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
     civilians have been killed"). A cue another figure took is used only when nothing else is
     in reach; a bare noun used as a cue counts as farther than a verb.
     """
-    c = cues()
     stop_after = last + reach_after + 1
     for k in range(last + 1, min(len(tokens), stop_after)):
-        listed = any(c.subset_links.match_at(tokens, j) or c.subset_of.match_at(tokens, j)
-                     for j in range(max(last + 1, k - 2), k))
-        if (k in others and not listed) or _clause_break(tokens, k):
+        if (k in others and not _listed_at(tokens, k, last)) or _clause_break(tokens, k):
             stop_after = k
             break
     best: tuple[bool, int, Match[str]] | None = None
@@ -203,6 +200,15 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
     if best is None:
         return None, 10**6
     return best[2], best[1]
+
+
+def _listed_at(tokens: list[Token], k: int, last: int) -> bool:
+    """Is the figure at ``k`` listed with the one ending at ``last`` ("and four", "بينهم 7",
+    "two of them"), so that what is said after it is said of both?"""
+    c = cues()
+    before = any(c.subset_links.match_at(tokens, j) or c.subset_of.match_at(tokens, j)
+                 for j in range(max(last + 1, k - 2), k))
+    return before or any(c.subset_of.match_at(tokens, j) for j in range(k + 1, min(len(tokens), k + 3)))
 
 
 def _qualifier_start(tokens: list[Token], first: int, fig: Figure) -> int:
@@ -394,7 +400,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     barrier = max((k for k in range(first) if tokens[k].text in ":;؛"), default=-1)
     clause_end = min(len(tokens), last + 1 + PERIOD_AFTER)
     for k in range(last + 1, clause_end):
-        if k in others:
+        if k in others and not _listed_at(tokens, k, last):
             clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
             break
         if tokens[k].text in ":" or _clause_break(tokens, k):
