@@ -147,6 +147,20 @@ def _conjunct(tok: Token) -> bool:
     return not any(t.match_at(whole, 0) for t in (c.metric_nouns, c.roles, c.blockers, c.metric_cues))
 
 
+def _noun_before(tokens: list[Token], first: int) -> _Noun | None:
+    """The counted noun just before a figure ("ضابط واحد"), or None."""
+    if first == 0:
+        return None
+    c = cues()
+    m = c.metric_nouns.match_at(tokens, first - 1)
+    if m is not None and m.last == first - 1:
+        return _Noun(metric=m.value, last=first - 1, words=tokens[first - 1].text)
+    r = c.roles.match_at(tokens, first - 1)
+    if r is not None and r.last == first - 1:
+        return _Noun(role=r.value, last=first - 1, words=tokens[first - 1].text)
+    return None
+
+
 def _words(tokens: list[Token], lo: int, hi: int) -> str:
     return " ".join(t.text for t in tokens[lo:hi + 1])
 
@@ -316,6 +330,9 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     how: list[tuple[str, str]] = []
     if noun.words:
         how.append(("noun", noun.words))
+    if fig.value == 1 and fig.rule.endswith("words") and not (noun.role or noun.metric):
+        noun = _noun_before(tokens, first) or noun  # Arabic puts واحد after its noun: "ضابط واحد"
+        subject = noun.role.subject if noun.role else None
     if fig.value == 1 and fig.rule.endswith("words") and (_partitive(tokens, last) or not (noun.role or noun.metric)):
         return None, None  # "one of the deadliest", "one of four soldiers": only "one soldier" counts
     if noun.metric:
@@ -323,7 +340,7 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
     end = last if noun.unknown else max(last, noun.last)
     others = fig_first - {first}
-    start = _qualifier_start(tokens, first, fig)
+    start = min(_qualifier_start(tokens, first, fig), noun.last if 0 <= noun.last < first else first)
     cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a)
     frame = _rising_toll(tokens, first)
     if frame is not None:
