@@ -225,6 +225,12 @@ def _listed_at(tokens: list[Token], k: int, last: int) -> bool:
     return before or any(c.subset_of.match_at(tokens, j) for j in range(k + 1, min(len(tokens), k + 3)))
 
 
+def _joined(tokens: list[Token], first: int) -> bool:
+    """Is the figure joined to what came before by "along with", "as well as", "إلى جانب"...?"""
+    c = cues()
+    return any(c.joined_by.match_at(tokens, j) is not None for j in range(max(0, first - 3), first))
+
+
 def _qualifier_start(tokens: list[Token], first: int, fig: Figure) -> int:
     """Where a figure's phrase starts, counting a qualifier before it ("killed | more than 2,000")."""
     if not fig.qualifier_cue:
@@ -341,6 +347,8 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     end = last if noun.unknown else max(last, noun.last)
     others = fig_first - {first}
     start = min(_qualifier_start(tokens, first, fig), noun.last if 0 <= noun.last < first else first)
+    if prev is None and not noun.unknown and _joined(tokens, start):
+        reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
     cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a)
     frame = _rising_toll(tokens, first)
     if frame is not None:

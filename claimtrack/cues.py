@@ -72,6 +72,7 @@ class ClaimCues:
     others: PhraseTable[bool]
     subset_links: PhraseTable[bool]
     subset_of: PhraseTable[bool]
+    joined_by: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
     sources: PhraseTable[SourceName]
@@ -189,6 +190,7 @@ def cues() -> ClaimCues:
         others=merged_flags("grammar", "others"),
         subset_links=merged_flags("grammar", "subset_links"),
         subset_of=merged_flags("grammar", "subset_of"),
+        joined_by=merged_flags("grammar", "joined_by"),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),
         sources=PhraseTable(sources),

@@ -115,3 +115,11 @@ def test_seed_saved_in_another_encoding_gives_the_same_claims(corpus: Path, tmp_
         (c.metric, c.value, c.source, c.article) for c in original.claims]
     assert all(again.text[c.start:c.end] == c.text for c in again.claims)
     assert [a.published for a in again.articles] == [dt.date(2023, 10, 10), dt.date(2024, 7, 5)]
+
+
+def test_a_figure_joined_by_along_with_takes_the_verb_far_before_it() -> None:
+    text = ("The army said the strike killed a senior commander it blamed for planning the raid, "
+            "along with dozens of fighters in a tunnel beneath the camp.")
+    (claim,) = extract_text(text).claims
+    assert (claim.metric, claim.value, claim.value_max, claim.qualifier) == ("killed", 20, 99, "vague")
+    assert claim.text == "dozens"
