@@ -211,7 +211,7 @@ def diff(
     try:
         store = Store.open(db, create=False)
     except StoreError as exc:
-        fail(str(exc))
+        fail(f"{exc} (store articles first: claimtrack add FILE...)" if "no such file" in str(exc) else str(exc))
     with store:
         series = build_series(store.claims(metric=metric, location=location, source=source))
     if as_json:
