@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimtrack.cues import Role, cues
-from claimtrack.phrases import Match, PhraseTable, Token
+from claimtrack.phrases import Match, PhraseTable, Token, tokenize
 from claimtrack.records import Figure
 
 NOUN_WINDOW = 4  # words after a figure in which its counted noun may stand
@@ -72,8 +72,6 @@ def figure_tokens(tokens: list[Token], fig: Figure) -> tuple[int, int]:
 def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _Noun:
     c = cues()
     if fig.dual_noun:
-        from claimtrack.phrases import tokenize
-
         noun_tokens = tokenize(fig.dual_noun)
         m = c.metric_nouns.match_at(noun_tokens, 0) if noun_tokens else None
         r = c.roles.match_at(noun_tokens, 0) if noun_tokens else None
@@ -102,9 +100,10 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
             return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
         r = c.roles.match_at(tokens, j)
         if r is not None:
-            if role is None or r.value.metric is not None or not tok.text.isascii():
-                if role is None or tok.text.isascii() or role.metric is None:
-                    role, role_end = r.value, r.last
+            # English puts the head noun last ("two American hostages") but keeps a role that has a
+            # metric; Arabic stops at its first role noun below.
+            if role is None or (r.value.metric is not None if tok.text.isascii() else role.metric is None):
+                role, role_end = r.value, r.last
             j = r.last + 1
             words += 1
             if not tok.text.isascii():
@@ -294,8 +293,9 @@ FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
 
 
 def read_metrics(tokens: list[Token], figures: list[Figure],
-                 context_metric: str | None = None) -> list[tuple[Figure, int, Reading] | None]:
-    """Metric, subject and rule of each figure of one sentence (``None``: not a claim).
+                 context_metric: str | None = None) -> list[tuple[Figure, int, int, Reading] | None]:
+    """Metric, subject and rule of each figure of one sentence, with its first and last token
+    (``None``: not a claim).
 
     ``context_metric`` is what the previous sentence counted, for "20 of them are minors".
     Location and period are filled in by :func:`place_and_period`.
@@ -312,7 +312,7 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
     # A bare noun ("غارة", "strike") names a metric less surely than a verb ("قتلت"): it counts as farther.
     far = {m.first for m in noun_cues} - {m.first for m in verb_cues}
     fig_first = {a for (a, _), noun in zip(spans, nouns, strict=True) if not noun.blocked}
-    out: list[tuple[Figure, int, Reading] | None] = []
+    out: list[tuple[Figure, int, int, Reading] | None] = []
     prev: tuple[int, Reading] | None = None
     for fig, (first, last), noun in zip(figures, spans, nouns, strict=True):
         reading, cue = _read_one(tokens, fig, first, last, noun, _Cues(cue_matches, owned, far), fig_first, prev,
@@ -322,7 +322,7 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
         if reading is None:
             out.append(None)
             continue
-        out.append((fig, first, reading))
+        out.append((fig, first, last, reading))
         prev = (last if noun.last < 0 else max(last, noun.last), reading)
     return out
 

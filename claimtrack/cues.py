@@ -63,7 +63,6 @@ class ClaimCues:
     passive: PhraseTable[bool]
     continuation: PhraseTable[bool]
     anaphora: PhraseTable[str]
-    spokesperson: PhraseTable[bool]
     name_stops: PhraseTable[bool]
     source_heads: PhraseTable[bool]
     person_before: PhraseTable[bool]
@@ -181,7 +180,6 @@ def cues() -> ClaimCues:
         passive=merged_flags("attribution", "passive"),
         continuation=merged_flags("attribution", "continuation"),
         anaphora=PhraseTable(e for raw, w in raws for e in _anaphora(raw, w)),
-        spokesperson=merged_flags("attribution", "spokesperson"),
         name_stops=merged_flags("attribution", "name_stops"),
         source_heads=merged_flags("attribution", "source_heads"),
         person_before=merged_flags("attribution", "person_before"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from claimtrack import attribution, claims, dates, numbers, segment
 from claimtrack.decode import InputError, decode
 from claimtrack.phrases import Token, tokenize
-from claimtrack.records import Article, Claim, Extraction, Figure, Span
+from claimtrack.records import Article, Claim, DateSource, Extraction, Figure, Span
 from claimtrack.text import Folded, detect_lang, fold
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -96,12 +96,12 @@ def _article(text: str, folded: Folded, seg: segment.Segment, index: int, given:
     printed = facts.site or (_as_printed(text, folded, seg, seg.outlet) if seg.outlet else None)
     name = outlet or (attribution_outlet(printed) if printed else None)
     return Article(index=index, start=start, end=end, title=title, published=published,
-                   date_source=date_source if published else None,  # type: ignore[arg-type]
+                   date_source=date_source if published else None,
                    outlet=name, lang=lang or detect_lang(text[start:end]), url=url)
 
 
 def _published(given: dt.date | None, facts: PageFacts,
-               seg: segment.Segment) -> tuple[dt.date | None, str | None]:
+               seg: segment.Segment) -> tuple[dt.date | None, DateSource | None]:
     """The user's date, else the page's metadata date, else the date the text prints."""
     if given:
         return given, "given"
@@ -193,8 +193,7 @@ class _ArticleReader:
         for item in readings:
             if item is None:
                 continue
-            fig, first, reading = item
-            _, last = claims.figure_tokens(tokens, fig)
+            fig, first, last, reading = item
             context = history.period if history.period_place in (None, reading.location or place) else None
             reading = claims.place_and_period(tokens, first, last, reading, place, context, starts - {first})
             attr = attribution.attribution_for(first, found) if found else carried

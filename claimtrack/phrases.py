@@ -9,7 +9,7 @@ tanween alef. Lexicon phrases are keyed the same way, so one listed form matches
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -83,7 +83,7 @@ def word_keys(word: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-_REGISTRY: list[dict[str, object]] = []  # the first-word index of every PhraseTable, by bit
+_REGISTRY: list[Mapping[str, object]] = []  # the first-word index of every PhraseTable, by bit
 
 
 @lru_cache(maxsize=65536)
@@ -140,7 +140,7 @@ class PhraseTable(Generic[T]):
             options.sort(key=lambda kv: -len(kv[0]))  # longest phrase first
         self._index = len(_REGISTRY)
         self._bit = 1 << self._index
-        _REGISTRY.append(self._by_first)  # type: ignore[arg-type]
+        _REGISTRY.append(self._by_first)
         _word_entry.cache_clear()
 
     def __bool__(self) -> bool:

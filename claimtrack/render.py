@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import PurePath
 from typing import IO
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -176,11 +176,11 @@ def series_table(series: Series) -> Table:
     name = " · ".join(x for x in (series.metric, series.location or "anywhere", series.subject or "anyone",
                                   series.period) if x)
     table = Table(title=name, title_justify="left")
-    for col, justify in (("date", "left"), ("value", "right"), ("change", "right"), ("%", "right"),
-                         ("source", "left"), ("outlet", "left"), ("art.", "right"), ("claim", "right"),
-                         ("flags", "left")):
-        table.add_column(col, justify=justify, no_wrap=col in ("date", "value", "change", "%"),  # type: ignore[arg-type]
-                         overflow="fold")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("date", "left"), ("value", "right"), ("change", "right"), ("%", "right"), ("source", "left"),
+        ("outlet", "left"), ("art.", "right"), ("claim", "right"), ("flags", "left"))
+    for col, justify in columns:
+        table.add_column(col, justify=justify, no_wrap=col in ("date", "value", "change", "%"), overflow="fold")
     for row in series.rows:
         change = "" if row.change is None else ("+" if row.change > 0 else "") + number(row.change)
         pct = "" if row.change_pct is None else f"{row.change_pct:+.1f}%"

@@ -22,7 +22,7 @@ import regex
 
 from claimtrack import lexicon
 from claimtrack.dates import DateMatch, find_dates
-from claimtrack.records import Span
+from claimtrack.records import DateSource, Span
 from claimtrack.text import fold_term
 
 # How many lines after a "read also" marker may hold the headline and first paragraphs of a
@@ -39,7 +39,7 @@ class Segment:
     end: int
     title: Span | None
     published: dt.date | None
-    date_source: str | None  # "stated" when read from the text
+    date_source: DateSource | None  # "stated" when read from the text
     outlet: str | None  # as printed, e.g. "الحرة"
     blocks: tuple[Span, ...]  # content paragraphs, title included, boilerplate removed
 
