@@ -1,0 +1,101 @@
+"""``claimtrack add``: store articles and their claims."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, BinaryIO
+
+import typer
+
+from claimtrack import ingest
+from claimtrack.cli.common import DbOption, LangOption, app, fail, open_store, parse_date, parse_lang
+from claimtrack.extract import extract_text
+from claimtrack.lexicon import LexiconError
+from claimtrack.records import Extraction
+from claimtrack.render import common as render_common
+from claimtrack.render import extraction as render_extraction
+from claimtrack.store import AddResult, Store, StoreError
+
+PROGRESS_AFTER = 3  # more files than this get a progress bar
+
+
+@app.command()
+def add(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH",
+        help="Article files (.txt, .md, .html, .htm, .jsonl), directories of them, glob patterns, or - for stdin.")],
+    db: DbOption = None,
+    date: Annotated[str | None, typer.Option("--date", help="Publication date of each file's first article, "
+                                             "YYYY-MM-DD (else read from the page or text).")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet name, overriding the page and text.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Address the article was saved from.")] = None,
+    lang: LangOption = "auto",
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Force a text encoding.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+) -> None:
+    """Store articles and their claims, and show what was found.
+
+    Directories are searched recursively. HTML pages give their main text, title, date and site name.
+
+    Each line of a .jsonl file ({"text", "url", "outlet", "published", "title"}) is an article of its own.
+
+    Each file (or line) is stored in one transaction: all of its articles and claims, or nothing.
+    The same article text added twice is stored once.
+
+    A file or line that cannot be read is listed at the end and makes the exit code 1; the others are still stored.
+
+    Example: claimtrack add examples/ 'saved/*.html' && claimtrack diff --metric killed
+    """
+    extract = partial(extract_text, published=parse_date(date), lang=parse_lang(lang), outlet=outlet)
+    con = render_common.console()
+    sources = ingest.expand(paths)
+    store = open_store(db)
+    batch = _Batch(store, extract, url, encoding, show=None if quiet else partial(render_extraction.print_stored, con))
+    with store, render_common.progress(con, len(sources), enabled=len(sources) > PROGRESS_AFTER) as step:
+        for source in sources:
+            step(source.label)
+            batch.add(source)
+    render_extraction.print_add_summary(con, batch.results, batch.refused, batch.files_read)
+    if batch.refused:
+        raise typer.Exit(1)
+
+
+class _Batch:
+    """The documents of an ``add``, stored one by one; what was stored and what was refused."""
+
+    def __init__(self, store: Store, extract: Callable[..., Extraction], url: str | None, encoding: str | None,
+                 show: Callable[[str, Extraction, AddResult], None] | None) -> None:
+        self.store, self.extract, self.show = store, extract, show
+        self.url, self.encoding = url, encoding
+        self.results: list[tuple[str, AddResult]] = []
+        self.refused: list[tuple[str, str]] = []
+        self.files_read = 0
+
+    def add(self, source: ingest.Source | ingest.Refusal) -> None:
+        items = [source] if isinstance(source, ingest.Refusal) else ingest.read(source, self.encoding, _stdin())
+        stored = [self._store(item) for item in items]
+        self.files_read += any(stored)
+
+    def _store(self, item: ingest.Document | ingest.Refusal) -> bool:
+        if isinstance(item, ingest.Refusal):
+            self.refused.append((item.label, item.reason))
+            return False
+        try:
+            extraction = self.extract(item.text, url=self.url or item.url, encoding=item.encoding, page=item.page())
+            result = self.store.add(extraction, item.label)
+        except LexiconError as exc:
+            fail(f"lexicon error: {exc}")
+        except StoreError as exc:  # this document only: the next one may well be stored
+            self.refused.append((item.label, str(exc)))
+            return False
+        self.results.append((item.label, result))
+        if self.show is not None:
+            self.show(item.label, extraction, result)
+        return True
+
+
+def _stdin() -> BinaryIO | None:
+    """Standard input as bytes (decoded like a file), or None when the process has none."""
+    return getattr(sys.stdin, "buffer", None)
