@@ -1,4 +1,4 @@
--- claimtrack schema, version 1.
+-- claimtrack schema, version 2.
 -- Generated from claimtrack/models.py: python -m claimtrack.models > schema.sql
 
 CREATE TABLE files (
@@ -84,6 +84,10 @@ CREATE TABLE claims (
 	cues TEXT NOT NULL,
 	flags TEXT NOT NULL,
 	created_at DATETIME NOT NULL,
+	review_status VARCHAR,
+	reviewed_value BIGINT,
+	reviewed_metric VARCHAR,
+	reviewed_source VARCHAR,
 	PRIMARY KEY (id),
 	FOREIGN KEY(article_id) REFERENCES articles (id),
 	FOREIGN KEY(source_id) REFERENCES sources (id)
@@ -95,6 +99,55 @@ CREATE INDEX ix_claims_metric ON claims (metric);
 
 CREATE INDEX ix_claims_metric_location_subject ON claims (metric, location, subject);
 
+CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric);
+
 CREATE INDEX ix_claims_source ON claims (source);
 
 CREATE INDEX ix_claims_source_id ON claims (source_id);
+
+CREATE TABLE reviews (
+	id INTEGER NOT NULL,
+	claim_id INTEGER NOT NULL,
+	article_id INTEGER NOT NULL,
+	claim_start INTEGER NOT NULL,
+	claim_end INTEGER NOT NULL,
+	field VARCHAR NOT NULL,
+	old VARCHAR,
+	new VARCHAR,
+	note VARCHAR,
+	reviewer VARCHAR NOT NULL,
+	created_at DATETIME NOT NULL,
+	PRIMARY KEY (id),
+	FOREIGN KEY(claim_id) REFERENCES claims (id),
+	FOREIGN KEY(article_id) REFERENCES articles (id)
+);
+
+CREATE INDEX ix_reviews_article_id_claim_start ON reviews (article_id, claim_start);
+
+CREATE INDEX ix_reviews_claim_id ON reviews (claim_id);
+
+CREATE VIEW claims_full AS
+SELECT c.id AS claim_id, c.metric, c.value, c.value_real, c.value_max, c.qualifier, c.subject,
+       c.location, c.period, c.source, s.kind AS source_kind, c.via, c.as_of,
+       COALESCE(c.as_of, a.published) AS figure_date, c.review_status, c.reviewed_value,
+       c.reviewed_metric, c.reviewed_source, c.text, c.sentence, c.start, c."end", c.rule,
+       c.confidence, c.cues, c.flags, a.id AS article_id, a.title, a.outlet, a.url, a.published,
+       a.date_source, a.lang, f.path AS file_path, f.encoding AS file_encoding
+FROM claims c
+JOIN articles a ON a.id = c.article_id
+JOIN files f ON f.id = a.file_id
+LEFT JOIN sources s ON s.id = c.source_id;
+
+CREATE VIEW sources_summary AS
+SELECT s.id AS source_id, s.name, s.kind, COUNT(c.id) AS claims,
+       MIN(COALESCE(c.as_of, a.published)) AS first_date, MAX(COALESCE(c.as_of, a.published)) AS last_date
+FROM sources s
+LEFT JOIN claims c ON c.source_id = s.id
+LEFT JOIN articles a ON a.id = c.article_id
+GROUP BY s.id, s.name, s.kind;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id', tokenize='trigram');
+
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END;
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END;

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reviews, reviewed values on claims, claims_full/sources_summary views, FTS
 
 
 def utcnow() -> dt.datetime:
@@ -98,6 +98,7 @@ class ClaimRow(SQLModel, table=True):
         Index("ix_claims_source", "source"),
         Index("ix_claims_source_id", "source_id"),
         Index("ix_claims_metric_location_subject", "metric", "location", "subject"),
+        Index("ix_claims_reviewed_metric", "reviewed_metric"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,6 +125,38 @@ class ClaimRow(SQLModel, table=True):
     cues: str = Field(default="[]", sa_type=Text)  # JSON list of [what, words] pairs
     flags: str = Field(default="[]", sa_type=Text)  # JSON list
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # A reviewer's corrections sit beside what the extractor read, never over it; the reviews
+    # table keeps the full audit trail, these columns its latest state for fast reports.
+    review_status: str | None = None  # 'verified' | 'disputed' | 'wrong'
+    reviewed_value: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reviewed_metric: str | None = None
+    reviewed_source: str | None = None
+
+
+class ReviewRow(SQLModel, table=True):
+    """One change a reviewer made to one field of a claim: the audit trail of ``claimtrack review``.
+
+    ``article_id``, ``claim_start`` and ``claim_end`` name the figure independently of the claim
+    id, so reviews find their figure again when an article's claims are extracted anew.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_claim_id", "claim_id"),
+        Index("ix_reviews_article_id_claim_start", "article_id", "claim_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id")
+    article_id: int = Field(foreign_key="articles.id")
+    claim_start: int
+    claim_end: int
+    field: str  # 'status' | 'value' | 'metric' | 'source' | 'note'
+    old: str | None = None
+    new: str | None = None
+    note: str | None = None
+    reviewer: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class SchemaVersionRow(SQLModel, table=True):
@@ -135,6 +168,52 @@ class SchemaVersionRow(SQLModel, table=True):
     applied_at: dt.datetime = Field(default_factory=utcnow)
 
 
+# Views for browsing the database directly (datasette claimtrack.db, or any SQL client): every
+# claim with its article and source, and one row per source. Plain SQL both databases read.
+VIEWS = {
+    "claims_full": """
+CREATE VIEW claims_full AS
+SELECT c.id AS claim_id, c.metric, c.value, c.value_real, c.value_max, c.qualifier, c.subject,
+       c.location, c.period, c.source, s.kind AS source_kind, c.via, c.as_of,
+       COALESCE(c.as_of, a.published) AS figure_date, c.review_status, c.reviewed_value,
+       c.reviewed_metric, c.reviewed_source, c.text, c.sentence, c.start, c."end", c.rule,
+       c.confidence, c.cues, c.flags, a.id AS article_id, a.title, a.outlet, a.url, a.published,
+       a.date_source, a.lang, f.path AS file_path, f.encoding AS file_encoding
+FROM claims c
+JOIN articles a ON a.id = c.article_id
+JOIN files f ON f.id = a.file_id
+LEFT JOIN sources s ON s.id = c.source_id""",
+    "sources_summary": """
+CREATE VIEW sources_summary AS
+SELECT s.id AS source_id, s.name, s.kind, COUNT(c.id) AS claims,
+       MIN(COALESCE(c.as_of, a.published)) AS first_date, MAX(COALESCE(c.as_of, a.published)) AS last_date
+FROM sources s
+LEFT JOIN claims c ON c.source_id = s.id
+LEFT JOIN articles a ON a.id = c.article_id
+GROUP BY s.id, s.name, s.kind""",
+}
+
+# Full-text search over article titles and text (SQLite FTS5; PostgreSQL searches with ILIKE).
+# The trigram tokenizer matches any substring of three or more characters in any script, so
+# "وزارة" finds "والوزارة" and "hostage" finds "hostages", without a stemmer per language.
+SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id', "
+    "tokenize='trigram')",
+    "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
+    "INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
+    "INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
+)
+
+
+def extra_ddl(dialect_name: str) -> list[str]:
+    """Statements beyond the tables: the views, and on SQLite the full-text index and its triggers."""
+    statements = [sql.strip() for sql in VIEWS.values()]
+    if dialect_name == "sqlite":
+        statements.extend(SQLITE_FTS)
+    return statements
+
+
 def sqlite_ddl() -> str:
     """The DDL of every table and index as SQLAlchemy emits it for SQLite: the text of schema.sql."""
     dialect = sqlite.dialect()
@@ -144,6 +223,7 @@ def sqlite_ddl() -> str:
         parts.append(_statement(CreateTable(table), dialect))
         for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
             parts.append(_statement(CreateIndex(index), dialect))
+    parts.extend(statement + ";\n" for statement in extra_ddl("sqlite"))
     return "\n".join(parts)
 
 

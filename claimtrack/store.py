@@ -43,6 +43,7 @@ from claimtrack.models import (
     SchemaVersionRow,
     SourceAliasRow,
     SourceRow,
+    extra_ddl,
     utcnow,
 )
 from claimtrack.records import Claim, Extraction
@@ -211,6 +212,12 @@ class Store:
     def _count(self, table: type[SQLModel]) -> int:
         with self._session() as session:
             return session.exec(select(func.count()).select_from(table)).one()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read session for queries beyond the methods here; database errors become StoreError."""
+        with self._session() as session:
+            yield session
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -390,6 +397,8 @@ def _create_schema(engine: Engine) -> None:
         tables, _ = _tables_and_version(conn)  # read again under the write lock
         if not tables:
             SQLModel.metadata.create_all(conn)
+            for statement in extra_ddl(conn.dialect.name):
+                conn.exec_driver_sql(statement)
             conn.execute(insert(SchemaVersionRow).values(version=SCHEMA_VERSION, applied_at=utcnow()))
 
 

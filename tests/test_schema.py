@@ -16,7 +16,8 @@ from sqlmodel import SQLModel
 import claimtrack.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "schema.sql"
-TABLES = {"files", "articles", "sources", "source_aliases", "claims", "schema_version"}
+TABLES = {"files", "articles", "sources", "source_aliases", "claims", "reviews", "schema_version"}
+VIEWS = {"claims_full", "sources_summary"}
 
 Column = tuple[str, bool, int]  # affinity, not null, position in the primary key
 Index = tuple[str, bool, tuple[str, ...]]  # name (or origin for unique constraints), unique, columns
@@ -49,7 +50,8 @@ def affinity(declared: str) -> str:
 def describe(conn: sqlite3.Connection) -> Description:
     """Tables with their columns, indexes (unique constraints included) and foreign keys."""
     names = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'articles_fts%' ORDER BY name")]  # the full-text index is checked on its own
     return {name: describe_table(conn, name) for name in names}
 
 
@@ -129,3 +131,19 @@ def test_unique_keys_make_add_idempotent(tmp_path: Path) -> None:
     assert ("u", True, ("sha256",)) in schema["articles"].indexes
     assert ("u", True, ("name",)) in schema["sources"].indexes
     assert ("u", True, ("source_id", "alias")) in schema["source_aliases"].indexes
+
+
+def test_schema_sql_has_the_views_and_full_text_index(tmp_path: Path) -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+        views = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        assert views == VIEWS
+        conn.execute("INSERT INTO files (path, sha256, encoding, text, size_bytes, added_at) "
+                     "VALUES ('a.txt', 'f', 'utf-8', 'x', 1, '2025-01-01')")
+        conn.execute("INSERT INTO articles (file_id, index_in_file, start, \"end\", text, sha256, title, lang, "
+                     "added_at) VALUES (1, 0, 0, 1, 'قالت والوزارة إن 20 قتلوا', 'a', 'Floods', 'ar', '2025-01-01')")
+        found = conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'وزارة'").fetchall()
+        assert found == [(1,)]
+    finally:
+        conn.close()
