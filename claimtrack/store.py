@@ -219,6 +219,17 @@ class Store:
         with self._session() as session:
             yield session
 
+    def write(self, change: Callable[[Session], _T], what: str) -> _T:
+        """Run ``change`` in one write transaction (all of it or nothing), retried while locked."""
+        def attempt() -> _T:
+            with self._transaction() as session:
+                return change(session)
+
+        try:
+            return _retry_when_locked(attempt)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot {what}: {_reason(exc)}") from exc
+
     @contextmanager
     def _session(self) -> Iterator[Session]:
         try:

@@ -3,7 +3,14 @@
 Each command lives in a module of its own and registers itself on the shared typer ``app``.
 """
 
-from claimtrack.cli import add_cmd, diff_cmd, extract_cmd  # noqa: F401  (registers the commands)
+from claimtrack.cli import (  # noqa: F401  (importing a command module registers its commands)
+    add_cmd,
+    browse_cmd,
+    diff_cmd,
+    export_cmd,
+    extract_cmd,
+    review_cmd,
+)
 from claimtrack.cli.common import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,171 @@
+"""Reviews: a fact-checker's verdict and corrections on a stored claim, kept as an audit trail.
+
+A correction never overwrites what the extractor read. Each reviewed field becomes one row of
+the ``reviews`` table (who, when, field, old, new, note), and the claim's ``reviewed_*`` columns
+hold the latest state so that reports read it without replaying the trail. A review names its
+figure by article and offsets as well as by claim id, so :func:`reattach` can carry it over to
+the claims of an article that is extracted anew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import math
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from claimtrack.models import ClaimRow, ReviewRow, utcnow
+from claimtrack.queries import canonical_source_name
+from claimtrack.records import METRICS
+from claimtrack.store import Store, StoreError
+
+STATUSES = ("verified", "disputed", "wrong")
+FIELDS = ("status", "value", "metric", "source", "note")
+
+
+class ReviewError(Exception):
+    """A review that cannot be recorded, worded for the user in one line."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a reviewer says about a claim; fields left None are not reviewed."""
+
+    status: str | None = None
+    value: int | None = None
+    metric: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+    def check(self) -> None:
+        if all(getattr(self, name) is None for name in FIELDS):
+            raise ReviewError("nothing to review: give --status, --value, --metric, --source or --note")
+        if self.status is not None and self.status not in STATUSES:
+            raise ReviewError(f"unknown status {self.status!r}; the statuses are: {', '.join(STATUSES)}")
+        if self.metric is not None and self.metric not in METRICS:
+            raise ReviewError(f"unknown metric {self.metric!r}; the metrics are: {', '.join(METRICS)}")
+        if self.value is not None and (self.value < 0 or not math.isfinite(self.value)):
+            raise ReviewError(f"a reviewed value must be a count of zero or more, not {self.value}")
+        if self.source is not None and not self.source.strip():
+            raise ReviewError("a reviewed source needs a name")
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One change in a claim's audit trail."""
+
+    review_id: int
+    claim_id: int
+    field: str
+    old: str | None
+    new: str | None
+    note: str | None
+    reviewer: str
+    at: dt.datetime
+
+
+def reviewer_name(given: str | None) -> str:
+    """Who is reviewing: ``--by`` when given, else the operating-system user."""
+    if given and given.strip():
+        return given.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (a bare container)
+        return "unknown"
+
+
+def review(store: Store, claim_id: int, correction: Correction, reviewer: str) -> list[ReviewEntry]:
+    """Record ``correction`` on claim ``claim_id`` in one transaction; return the trail rows added."""
+    correction.check()
+    if correction.source is not None:
+        correction = Correction(correction.status, correction.value, correction.metric,
+                                canonical_source_name(store, correction.source.strip()), correction.note)
+
+    def change(session: Session) -> list[ReviewEntry]:
+        claim = session.get(ClaimRow, claim_id)
+        if claim is None:
+            raise ReviewError(f"no claim {claim_id} in {store.label}")
+        rows = _apply(claim, correction, reviewer)
+        session.add(claim)
+        session.add_all(rows)
+        session.flush()
+        return [_entry(row) for row in rows]
+
+    try:
+        return store.write(change, f"review claim {claim_id}")
+    except StoreError as exc:
+        raise ReviewError(str(exc)) from exc
+
+
+def history(store: Store, claim_id: int) -> list[ReviewEntry]:
+    """A claim's audit trail, oldest first."""
+    with store.session() as session:
+        rows = session.exec(select(ReviewRow).where(ReviewRow.claim_id == claim_id)
+                            .order_by(col(ReviewRow.created_at), col(ReviewRow.id))).all()
+        return [_entry(row) for row in rows]
+
+
+def reattach(session: Session, article_id: int, old_to_new: dict[int, int]) -> int:
+    """Point an article's reviews at the claims that replace their old ones and bring the latest
+    reviewed state along; ``old_to_new`` maps old claim ids to new ones (same figure offsets).
+    Returns how many claims kept a review."""
+    kept = 0
+    for old_id, new_id in old_to_new.items():
+        old = session.get(ClaimRow, old_id)
+        new = session.get(ClaimRow, new_id)
+        if old is None or new is None or old.review_status is None and not _has_reviews(session, old_id):
+            continue
+        new.review_status, new.reviewed_value = old.review_status, old.reviewed_value
+        new.reviewed_metric, new.reviewed_source = old.reviewed_metric, old.reviewed_source
+        session.add(new)
+        for row in session.exec(select(ReviewRow).where(ReviewRow.claim_id == old_id)).all():
+            row.claim_id = new_id
+            session.add(row)
+        kept += 1
+    return kept
+
+
+def _has_reviews(session: Session, claim_id: int) -> bool:
+    return session.exec(select(ReviewRow.id).where(ReviewRow.claim_id == claim_id)).first() is not None
+
+
+def _apply(claim: ClaimRow, correction: Correction, reviewer: str) -> list[ReviewRow]:
+    """Set the claim's reviewed state and return the trail rows that record each change."""
+    assert claim.id is not None
+    now = utcnow()
+    changes: list[tuple[str, str | None, str | None]] = []
+    if correction.status is not None:
+        changes.append(("status", claim.review_status, correction.status))
+        claim.review_status = correction.status
+    if correction.value is not None:
+        read = claim.value_real if claim.value_real is not None else claim.value
+        now_value = claim.reviewed_value if claim.reviewed_value is not None else read
+        changes.append(("value", _text(now_value), str(correction.value)))
+        # Setting back the value the extractor read clears the correction rather than repeating it.
+        claim.reviewed_value = None if correction.value == read else correction.value
+    if correction.metric is not None:
+        changes.append(("metric", claim.reviewed_metric or claim.metric, correction.metric))
+        claim.reviewed_metric = None if correction.metric == claim.metric else correction.metric
+    if correction.source is not None:
+        changes.append(("source", claim.reviewed_source or claim.source, correction.source))
+        claim.reviewed_source = None if correction.source == claim.source else correction.source
+    if correction.note is not None and not changes:
+        changes.append(("note", None, None))
+    return [ReviewRow(claim_id=claim.id, article_id=claim.article_id, claim_start=claim.start,
+                      claim_end=claim.end, field=name, old=old, new=new, note=correction.note,
+                      reviewer=reviewer, created_at=now)
+            for name, old, new in changes]
+
+
+def _text(value: int | float | None) -> str | None:
+    if value is None:
+        return None
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _entry(row: ReviewRow) -> ReviewEntry:
+    assert row.id is not None
+    at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+    return ReviewEntry(row.id, row.claim_id, row.field, row.old, row.new, row.note, row.reviewer, at)
