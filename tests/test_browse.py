@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,15 @@ def test_reading_commands_on_a_missing_database(tmp_path: Path) -> None:
     for command in (["claims"], ["show", "1"], ["articles"], ["sources"], ["search", "x"]):
         code, _, err = run(*command, "--db", str(tmp_path / "none.db"))
         assert code == 1 and "claimtrack add" in err and "Traceback" not in err
+
+
+def test_views_for_sql_browsers(examples_db: Path) -> None:
+    conn = sqlite3.connect(examples_db)
+    try:
+        rows = conn.execute("SELECT claim_id, outlet, file_path, source_kind, figure_date FROM claims_full").fetchall()
+        assert len(rows) == 38 and all(outlet and path and date for _, outlet, path, _, date in rows)
+        (ministry,) = conn.execute("SELECT claims, first_date, last_date FROM sources_summary "
+                                   "WHERE name = 'Health Ministry'").fetchall()
+        assert ministry == (24, "2025-03-03", "2025-03-08")
+    finally:
+        conn.close()
