@@ -3,8 +3,8 @@
 A correction never overwrites what the extractor read. Each reviewed field becomes one row of
 the ``reviews`` table (who, when, field, old, new, note), and the claim's ``reviewed_*`` columns
 hold the latest state so that reports read it without replaying the trail. A review names its
-figure by article and offsets as well as by claim id, so :func:`reattach` can carry it over to
-the claims of an article that is extracted anew.
+figure by article and offsets as well as by claim id, so the trail still says which characters
+of which article were reviewed if the claim is later read differently.
 """
 
 from __future__ import annotations
@@ -105,30 +105,6 @@ def history(store: Store, claim_id: int) -> list[ReviewEntry]:
         rows = session.exec(select(ReviewRow).where(ReviewRow.claim_id == claim_id)
                             .order_by(col(ReviewRow.created_at), col(ReviewRow.id))).all()
         return [_entry(row) for row in rows]
-
-
-def reattach(session: Session, article_id: int, old_to_new: dict[int, int]) -> int:
-    """Point an article's reviews at the claims that replace their old ones and bring the latest
-    reviewed state along; ``old_to_new`` maps old claim ids to new ones (same figure offsets).
-    Returns how many claims kept a review."""
-    kept = 0
-    for old_id, new_id in old_to_new.items():
-        old = session.get(ClaimRow, old_id)
-        new = session.get(ClaimRow, new_id)
-        if old is None or new is None or old.review_status is None and not _has_reviews(session, old_id):
-            continue
-        new.review_status, new.reviewed_value = old.review_status, old.reviewed_value
-        new.reviewed_metric, new.reviewed_source = old.reviewed_metric, old.reviewed_source
-        session.add(new)
-        for row in session.exec(select(ReviewRow).where(ReviewRow.claim_id == old_id)).all():
-            row.claim_id = new_id
-            session.add(row)
-        kept += 1
-    return kept
-
-
-def _has_reviews(session: Session, claim_id: int) -> bool:
-    return session.exec(select(ReviewRow.id).where(ReviewRow.claim_id == claim_id)).first() is not None
 
 
 def _apply(claim: ClaimRow, correction: Correction, reviewer: str) -> list[ReviewRow]:
