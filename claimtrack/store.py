@@ -1,14 +1,23 @@
 """The claim store: a database (SQLite by default, any SQLAlchemy URL) of files, articles and claims.
 
-``Store.open`` creates the schema when the database is new and refuses databases that are not
-claimtrack's or that a newer claimtrack wrote. ``Store.add`` is idempotent: a file, or an article,
-whose text is already stored is not stored again, so adding the same folder twice changes nothing.
-Every failure reaches the caller as a :class:`StoreError` with a one-line message.
+``Store.open`` creates the schema when the database is new, migrates one that an older claimtrack
+wrote (an SQLite file after copying it aside; PostgreSQL only through ``claimtrack db migrate``)
+and refuses databases that are not claimtrack's or that a newer claimtrack wrote. Adding is
+idempotent: a file, or an article, whose text is already stored is not stored again, so adding
+the same folder twice changes nothing. Every failure reaches the caller as a :class:`StoreError`
+with a one-line message.
 
-Several processes may add to one SQLite file at once: WAL lets readers and a writer work
-together, each add takes the write lock up front (``BEGIN IMMEDIATE``) and waits for it
-(busy_timeout), and a transaction that still finds the database locked is retried a bounded
-number of times with growing pauses. A new database file is created readable by its owner only.
+Writes go through one transaction per ``Store.add``, or per group of documents for a
+:class:`Batch`, with a savepoint around each document so that one refused document loses
+nothing else. Claims go in as one multi-row insert, without building ORM objects.
+
+Several processes may add to one database at once. On SQLite, WAL lets readers and a writer work
+together, each write transaction takes the write lock up front (``BEGIN IMMEDIATE``) and waits for
+it (busy_timeout). On PostgreSQL each write transaction first takes a transaction-scoped advisory
+lock, so two writers never both find a file missing and both insert it. A transaction that still
+finds the database locked, or that PostgreSQL aborts as a deadlock or serialization failure, is
+retried a bounded number of times with growing pauses. A new SQLite file is readable by its owner
+only.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import math
 import os
 import random
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,13 +38,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, insert, inspect, or_
+from sqlalchemy import bindparam, event, func, insert, inspect, or_
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from claimtrack.cues import cues
+from claimtrack.migrate import MigrationError, backup_sqlite, migrate
 from claimtrack.models import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -54,6 +65,12 @@ BUSY_TIMEOUT_MS = 5000  # how long SQLite itself waits for another writer's lock
 LOCK_RETRIES = 8  # then whole transactions are retried, pausing LOCK_BACKOFF, doubled each time
 LOCK_BACKOFF = 0.05
 LOCK_BACKOFF_MAX = 2.0
+# Every claimtrack writer of a PostgreSQL database takes this advisory lock (any fixed number
+# no other application uses; this one spells "claimtrk" in ASCII).
+PG_WRITE_LOCK = 0x636C61696D74726B
+PG_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock detected
+BATCH_DOCUMENTS = 64  # a Batch commits after this many documents...
+BATCH_SECONDS = 0.5  # ...or once its oldest pending document has waited this long
 
 _T = TypeVar("_T")
 
@@ -64,16 +81,27 @@ class StoreError(Exception):
 
 @dataclass(frozen=True)
 class AddResult:
-    """What one ``Store.add`` did.
+    """What adding one document did.
 
     ``article_ids`` lists the database id of every article of the file, in file order, whether it
-    was added now or was already stored (then it is the id of the stored copy).
+    was added now or was already stored (then it is the id of the stored copy). For a file found
+    already stored before extraction (:meth:`Batch.already_stored`) it lists the articles first
+    stored from that file.
     """
 
     articles_added: int
     articles_already_stored: int
     claims_added: int
     article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """An upgrade ``Store.open`` made: from and to which schema version, and the copy made first."""
+
+    from_version: int
+    to_version: int
+    backup: Path | None
 
 
 @dataclass(frozen=True)
@@ -100,6 +128,22 @@ class StoredClaim:
     rule: str
 
 
+Outcome = AddResult | StoreError
+
+# The write path's statements, built once: SQLAlchemy then reuses their compiled form, which
+# matters when thousands of documents go through them.
+_FILE_ID = select(FileRow.id).where(col(FileRow.sha256) == bindparam("sha256"))
+_FILE_IDS = select(FileRow.sha256, FileRow.id).where(col(FileRow.sha256).in_(bindparam("digests", expanding=True)))
+_ARTICLE_IDS = select(ArticleRow.sha256, ArticleRow.id).where(
+    col(ArticleRow.sha256).in_(bindparam("digests", expanding=True)))
+_SOURCE_IDS = select(SourceRow.name, SourceRow.id).where(col(SourceRow.name).in_(bindparam("names", expanding=True)))
+_INSERT_FILE = insert(FileRow)
+_INSERT_ARTICLE = insert(ArticleRow)
+_INSERT_SOURCE = insert(SourceRow)
+_INSERT_CLAIMS = insert(ClaimRow)
+Notify = Callable[[str], None]
+
+
 def database_url(db: str | None) -> str:
     """The SQLAlchemy URL for ``--db``: the option, else $CLAIMTRACK_DB, else claimtrack.db here.
 
@@ -116,16 +160,30 @@ def source_kind(name: str) -> str:
     return cues().source_kinds.get(name, "other")
 
 
+def to_stderr(message: str) -> None:
+    """The default way ``Store.open`` tells the user it migrated a database."""
+    print(f"claimtrack: {message}", file=sys.stderr)
+
+
 class Store:
     """An open claim database. Use ``Store.open``; close it (or use ``with``) when done."""
 
-    def __init__(self, engine: Engine, label: str) -> None:
+    def __init__(self, engine: Engine, label: str, sqlite_path: Path | None = None,
+                 migration: Migration | None = None) -> None:
         self._engine = engine
         self.label = label  # the path, or the URL without its password, for messages
+        self.sqlite_path = sqlite_path
+        self.migration = migration
 
     @classmethod
-    def open(cls, db: str | None, create: bool = True) -> Store:
-        """Open the database ``db`` names (see :func:`database_url`), creating the schema if new."""
+    def open(cls, db: str | None, create: bool = True, migrate: bool = False,
+             notify: Notify | None = to_stderr) -> Store:
+        """Open the database ``db`` names (see :func:`database_url`), creating the schema if new.
+
+        An SQLite file of an older schema version is copied aside and migrated, and ``notify``
+        is told where the copy is. Other databases of an older version are migrated only when
+        ``migrate`` is true (``claimtrack db migrate``): no copy can be made of them from here.
+        """
         url = database_url(db)
         try:
             parsed = make_url(url)
@@ -142,17 +200,24 @@ class Store:
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open database {label}: {_reason(exc)}") from exc
         try:
-            _init_schema(engine, create, label)
+            migration = _init_schema(engine, create, label, path, migrate)
         except StoreError:
             engine.dispose()
             raise
-        except (SQLAlchemyError, sqlite3.Error) as exc:
+        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
             engine.dispose()
             reason = _reason(exc)
             if "file is not a database" in reason:
                 raise StoreError(f"{label} is not a claimtrack database (not an SQLite file)") from exc
             raise StoreError(f"cannot open database {label}: {reason}") from exc
-        return cls(engine, label)
+        if migration is not None and notify is not None:
+            notify(_migrated_message(label, migration))
+        return cls(engine, label, path, migration)
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite', 'postgresql'..."""
+        return self._engine.dialect.name
 
     def close(self) -> None:
         self._engine.dispose()
@@ -167,14 +232,40 @@ class Store:
 
     def add(self, extraction: Extraction, path: str) -> AddResult:
         """Store a file's articles and claims in one transaction; on any error store nothing."""
-        def attempt() -> AddResult:
-            with self._transaction() as session:
-                return _Adder(session, extraction, path).run()
+        [outcome] = self._write([(extraction, path)], {})
+        if isinstance(outcome, StoreError):
+            raise outcome
+        return outcome
+
+    @contextmanager
+    def batch(self, documents: int = BATCH_DOCUMENTS, seconds: float = BATCH_SECONDS) -> Iterator[Batch]:
+        """A :class:`Batch` that commits every ``documents`` documents or ``seconds``, and at the end."""
+        batch = Batch(self, documents, seconds)
+        try:
+            yield batch
+        finally:
+            batch.flush()
+
+    def already_stored(self, text: str) -> AddResult | None:
+        """What adding a file of this decoded text would do if it is stored already, else None.
+
+        Lets a caller skip extracting a file it has stored before.
+        """
+        digest = _sha256(text)
+
+        def look() -> AddResult | None:
+            with self._engine.connect() as conn:
+                file_id = conn.execute(_FILE_ID, {"sha256": digest}).scalar()
+                if file_id is None:
+                    return None
+                ids = conn.execute(select(ArticleRow.id).where(col(ArticleRow.file_id) == file_id)
+                                   .order_by(col(ArticleRow.index_in_file))).scalars().all()
+            return AddResult(0, len(ids), 0, tuple(ids))
 
         try:
-            return _retry_when_locked(attempt)
+            return _retry_when_busy(look)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot add {path}: {_reason(exc)}") from exc
+            raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
 
     def claims(
         self,
@@ -222,13 +313,23 @@ class Store:
     def write(self, change: Callable[[Session], _T], what: str) -> _T:
         """Run ``change`` in one write transaction (all of it or nothing), retried while locked."""
         def attempt() -> _T:
-            with self._transaction() as session:
+            with Session(self._engine) as session, session.begin():
+                _lock_for_write(session.connection())
                 return change(session)
 
         try:
-            return _retry_when_locked(attempt)
+            return _retry_when_busy(attempt)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot {what}: {_reason(exc)}") from exc
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection (``claimtrack db check`` reads through it); errors become StoreError."""
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -238,96 +339,219 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        # session.begin() commits when the block ends and rolls back if it raises.
-        with Session(self._engine) as session, session.begin():
-            _begin_immediate(session.connection())
-            yield session
+    def _write(self, documents: list[tuple[Extraction, str]], source_ids: dict[str, int]) -> list[Outcome]:
+        """Store ``documents`` in one transaction, each in a savepoint: a result or a refusal each.
+
+        ``source_ids`` caches source ids between calls; it is emptied whenever a rollback may
+        have undone a source it holds.
+        """
+        prepared = [_prepare(extraction, path) for extraction, path in documents]  # before taking the lock
+        ready = [doc for doc in prepared if isinstance(doc, _Document)]
+
+        def attempt() -> list[Outcome]:
+            try:
+                with self._engine.connect() as conn, conn.begin():
+                    _lock_for_write(conn)
+                    known = _Known.read(conn, ready)
+                    return [_add_isolated(conn, doc, known, source_ids) for doc in ready]
+            except BaseException:
+                source_ids.clear()
+                raise
+
+        try:
+            written = iter(_retry_when_busy(attempt) if ready else [])
+        except SQLAlchemyError as exc:
+            reason = _reason(exc)
+            written = iter([StoreError(f"cannot add {doc.path}: {reason}") for doc in ready])
+        return [next(written) if isinstance(doc, _Document) else doc for doc in prepared]
+
+
+class Batch:
+    """Documents stored through ``Store.batch``: many to a transaction, each all-or-nothing.
+
+    ``add`` queues a document and commits the queue once it holds enough documents or has
+    waited long enough, so a crash loses at most the documents not yet committed (never part
+    of one). Each document's ``done`` callback hears, after the commit, its result or refusal.
+    """
+
+    def __init__(self, store: Store, documents: int, seconds: float) -> None:
+        self._store = store
+        self._limit = documents
+        self._seconds = seconds
+        self._pending: list[tuple[Extraction, str, Callable[[Outcome], None]]] = []
+        self._oldest = 0.0
+        self._source_ids: dict[str, int] = {}
+
+    def already_stored(self, text: str) -> AddResult | None:
+        return self._store.already_stored(text)
+
+    def add(self, extraction: Extraction, path: str, done: Callable[[Outcome], None]) -> None:
+        if not self._pending:
+            self._oldest = time.monotonic()
+        self._pending.append((extraction, path, done))
+        if len(self._pending) >= self._limit or time.monotonic() - self._oldest >= self._seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the queued documents now."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        outcomes = self._store._write([(extraction, path) for extraction, path, _ in pending], self._source_ids)
+        for (_, _, done), outcome in zip(pending, outcomes, strict=True):
+            done(outcome)
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A document checked and hashed, ready to write."""
+
+    extraction: Extraction
+    path: str
+    digest: str  # of the file text
+    article_texts: tuple[str, ...]
+    article_digests: tuple[str, ...]
+
+
+def _prepare(extraction: Extraction, path: str) -> _Document | StoreError:
+    """Refuse offsets outside the text and claims of articles the file lacks; hash the texts."""
+    text = extraction.text
+
+    def outside(start: int, end: int, what: str) -> StoreError | None:
+        if 0 <= start <= end <= len(text):
+            return None
+        return StoreError(f"cannot add {path}: {what} has offsets {start}..{end} "
+                          f"outside the file text (length {len(text)})")
+
+    for article in extraction.articles:
+        if error := outside(article.start, article.end, f"article {article.index}"):
+            return error
+    known = {article.index for article in extraction.articles}
+    for claim in extraction.claims:
+        if claim.article not in known:
+            return StoreError(f"cannot add {path}: a claim refers to article {claim.article}, "
+                              f"which the file does not have")
+        if error := outside(claim.start, claim.end, f"claim {claim.text!r}"):
+            return error
+    texts = tuple(text[article.start:article.end] for article in extraction.articles)
+    return _Document(extraction, path, _sha256(text), texts, tuple(_sha256(t) for t in texts))
+
+
+@dataclass
+class _Known:
+    """Ids of the files and articles a transaction's documents may find already stored, by digest.
+
+    Read once per transaction (under the write lock), then kept up to date as documents are added.
+    """
+
+    files: dict[str, int]
+    articles: dict[str, int]
+
+    @classmethod
+    def read(cls, conn: Connection, documents: list[_Document]) -> _Known:
+        files = conn.execute(_FILE_IDS, {"digests": sorted({doc.digest for doc in documents})})
+        digests = sorted({digest for doc in documents for digest in doc.article_digests})
+        articles = conn.execute(_ARTICLE_IDS, {"digests": digests})
+        return cls({row[0]: row[1] for row in files}, {row[0]: row[1] for row in articles})
+
+
+def _add_isolated(conn: Connection, doc: _Document, known: _Known, source_ids: dict[str, int]) -> Outcome:
+    """One document inside a savepoint: stored whole, or rolled back and refused with the reason."""
+    savepoint = conn.begin_nested()
+    adder = _Adder(conn, doc, known, source_ids)
+    try:
+        result = adder.run()
+    except StoreError as exc:
+        savepoint.rollback()
+        source_ids.clear()
+        return exc
+    except DBAPIError as exc:
+        if _is_busy(exc):  # the whole transaction is retried
+            raise
+        savepoint.rollback()
+        source_ids.clear()
+        return StoreError(f"cannot add {doc.path}: {_reason(exc)}")
+    savepoint.commit()
+    known.files.update(adder.new_files)
+    known.articles.update(adder.new_articles)
+    return result
 
 
 class _Adder:
-    """One file's worth of rows, added through one session (the caller owns the transaction)."""
+    """One document's rows, added through one connection (the caller owns the transaction)."""
 
-    def __init__(self, session: Session, extraction: Extraction, path: str) -> None:
-        self.session = session
-        self.extraction = extraction
-        self.path = path
-        self.source_ids: dict[str, int] = {}
+    def __init__(self, conn: Connection, doc: _Document, known: _Known, source_ids: dict[str, int]) -> None:
+        self.conn = conn
+        self.doc = doc
+        self.known = known
+        self.source_ids = source_ids
+        self.new_files: dict[str, int] = {}  # what this document added, for ``known`` once it is kept
+        self.new_articles: dict[str, int] = {}
 
     def run(self) -> AddResult:
+        doc = self.doc
         file_id = self._file_id()
         new_ids: dict[int, int] = {}  # article index in file -> id, for articles added now
         article_ids: list[int] = []
-        for article in self.extraction.articles:
-            text = self._slice(article.start, article.end, f"article {article.index}")
-            digest = _sha256(text)
-            stored = self.session.exec(select(ArticleRow.id).where(ArticleRow.sha256 == digest)).first()
-            if stored is None:
-                stored = self._insert(ArticleRow(
-                    file_id=file_id, index_in_file=article.index, start=article.start, end=article.end,
-                    text=text, sha256=digest, title=article.title, outlet=article.outlet, url=article.url,
-                    published=article.published, date_source=article.date_source, lang=article.lang,
-                ))
+        for article, text, digest in zip(doc.extraction.articles, doc.article_texts, doc.article_digests,
+                                         strict=True):
+            stored = self.known.articles.get(digest) or self.new_articles.get(digest)
+            if stored is None:  # (a text repeated within the file is stored once too)
+                stored = self.new_articles[digest] = self._insert_id(_INSERT_ARTICLE, {
+                    "file_id": file_id, "index_in_file": article.index, "start": article.start,
+                    "end": article.end, "text": text, "sha256": digest, "title": article.title,
+                    "outlet": article.outlet, "url": article.url, "published": article.published,
+                    "date_source": article.date_source, "lang": article.lang, "added_at": utcnow()})
                 new_ids[article.index] = stored
             article_ids.append(stored)
-        known = {article.index for article in self.extraction.articles}
-        claims_added = 0
-        for claim in self.extraction.claims:
-            if claim.article not in known:
-                raise StoreError(f"cannot add {self.path}: a claim refers to article {claim.article}, "
-                                 f"which the file does not have")
-            self._slice(claim.start, claim.end, f"claim {claim.text!r}")
-            if claim.article in new_ids:  # claims of an already stored article are stored already
-                self.session.add(self._claim_row(claim, new_ids[claim.article]))
-                claims_added += 1
-        self.session.flush()
-        return AddResult(len(new_ids), len(article_ids) - len(new_ids), claims_added, tuple(article_ids))
+        # Claims of an already stored article are stored already.
+        fresh = [claim for claim in doc.extraction.claims if claim.article in new_ids]
+        self._source_ids({claim.source for claim in fresh if claim.source})
+        rows = [self._claim_row(claim, new_ids[claim.article]) for claim in fresh]
+        if rows:
+            self.conn.execute(_INSERT_CLAIMS, rows)
+        return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
     def _file_id(self) -> int:
-        text = self.extraction.text
-        digest = _sha256(text)
-        stored = self.session.exec(select(FileRow.id).where(FileRow.sha256 == digest)).first()
+        doc = self.doc
+        stored = self.known.files.get(doc.digest)
         if stored is not None:
             return stored
-        encoding = self.extraction.encoding
-        return self._insert(FileRow(path=self.path, sha256=digest, encoding=encoding, text=text,
-                                    size_bytes=_size_bytes(self.path, text, encoding)))
+        text, encoding = doc.extraction.text, doc.extraction.encoding
+        stored = self.new_files[doc.digest] = self._insert_id(_INSERT_FILE, {
+            "path": doc.path, "sha256": doc.digest, "encoding": encoding, "text": text,
+            "size_bytes": _size_bytes(doc.path, text, encoding), "added_at": utcnow()})
+        return stored
 
-    def _claim_row(self, claim: Claim, article_id: int) -> ClaimRow:
+    def _claim_row(self, claim: Claim, article_id: int) -> dict[str, Any]:
         value, value_real = _split_value(claim.value, claim.text)
-        return ClaimRow(
-            article_id=article_id, metric=claim.metric, value=value, value_real=value_real,
-            value_max=claim.value_max, qualifier=claim.qualifier, subject=claim.subject,
-            location=claim.location, period=claim.period, source=claim.source,
-            source_id=self._source_id(claim.source) if claim.source else None,
-            via=json.dumps(list(claim.via), ensure_ascii=False), as_of=claim.as_of,
-            start=claim.start, end=claim.end, text=claim.text, sentence=claim.sentence,
-            sentence_start=claim.sentence_start, rule=claim.rule, confidence=claim.confidence,
-            cues=json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
-            flags=json.dumps(list(claim.flags), ensure_ascii=False),
-        )
+        return {
+            "article_id": article_id, "metric": claim.metric, "value": value, "value_real": value_real,
+            "value_max": claim.value_max, "qualifier": claim.qualifier, "subject": claim.subject,
+            "location": claim.location, "period": claim.period, "source": claim.source,
+            "source_id": self.source_ids[claim.source] if claim.source else None,
+            "via": json.dumps(list(claim.via), ensure_ascii=False), "as_of": claim.as_of,
+            "start": claim.start, "end": claim.end, "text": claim.text, "sentence": claim.sentence,
+            "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
+            "cues": json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
+            "flags": json.dumps(list(claim.flags), ensure_ascii=False), "created_at": utcnow(),
+            "review_status": None, "reviewed_value": None, "reviewed_metric": None, "reviewed_source": None,
+        }
 
-    def _source_id(self, name: str) -> int:
-        if name not in self.source_ids:
-            stored = self.session.exec(select(SourceRow.id).where(SourceRow.name == name)).first()
-            if stored is None:
-                stored = self._insert(SourceRow(name=name, kind=source_kind(name)))
-            self.source_ids[name] = stored
-        return self.source_ids[name]
+    def _source_ids(self, names: set[str]) -> None:
+        """Make sure ``self.source_ids`` has every name, reading or creating the sources it lacks."""
+        missing = names - self.source_ids.keys()
+        if not missing:
+            return
+        found = self.conn.execute(_SOURCE_IDS, {"names": sorted(missing)})
+        self.source_ids.update((name, source_id) for name, source_id in found)
+        for name in sorted(missing - self.source_ids.keys()):
+            self.source_ids[name] = self._insert_id(_INSERT_SOURCE, {"name": name, "kind": source_kind(name)})
 
-    def _insert(self, row: FileRow | ArticleRow | SourceRow) -> int:
-        self.session.add(row)
-        self.session.flush()  # assigns the id
-        assert row.id is not None
-        return row.id
-
-    def _slice(self, start: int, end: int, what: str) -> str:
-        text = self.extraction.text
-        if not 0 <= start <= end <= len(text):
-            raise StoreError(f"cannot add {self.path}: {what} has offsets {start}..{end} "
-                             f"outside the file text (length {len(text)})")
-        return text[start:end]
+    def _insert_id(self, statement: Any, row: dict[str, Any]) -> int:
+        key = self.conn.execute(statement, row).inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def _sqlite_file(backend: str, database: str | None) -> Path | None:
@@ -371,20 +595,48 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, Any], None]:
     return on_connect
 
 
-def _init_schema(engine: Engine, create: bool, label: str) -> None:
-    tables, version = _retry_when_locked(lambda: _schema_state(engine))
+def _init_schema(engine: Engine, create: bool, label: str, path: Path | None, explicit: bool) -> Migration | None:
+    """Create, check or migrate the schema; the migration made, if any."""
+    tables, version = _retry_when_busy(lambda: _schema_state(engine))
     if not tables:
         if not create:
             raise StoreError(f"{label} is not a claimtrack database (it is empty)")
-        _retry_when_locked(lambda: _create_schema(engine))
-        return
+        _retry_when_busy(lambda: _create_schema(engine))
+        return None
     if version is None:
         raise StoreError(f"{label} is not a claimtrack database")
     if version > SCHEMA_VERSION:
         raise StoreError(f"{label} has schema version {version}, newer than this claimtrack reads "
                          f"({SCHEMA_VERSION}): upgrade claimtrack")
-    if version < SCHEMA_VERSION:  # no older version has been released, so there is no migration yet
-        raise StoreError(f"{label} has schema version {version}, which this claimtrack cannot migrate")
+    if version == SCHEMA_VERSION:
+        return None
+    if path is None and not explicit:
+        raise StoreError(f"{label} has schema version {version} and this claimtrack needs {SCHEMA_VERSION}: "
+                         f"back it up (pg_dump) and run: claimtrack db migrate --db '{label}'")
+    return _retry_when_busy(lambda: _migrate(engine, path))
+
+
+def _migrate(engine: Engine, path: Path | None) -> Migration | None:
+    """Migrate under the write lock (another process may have done it meanwhile), copying SQLite first."""
+    with engine.begin() as conn:
+        _lock_for_write(conn)
+        _, version = _tables_and_version(conn)
+        if version is None or version >= SCHEMA_VERSION:
+            return None
+        # The copy is read through a connection of its own, which sees the last commit: the old schema.
+        backup = backup_sqlite(path, version) if path is not None else None
+        try:
+            migrate(conn, version)
+        except MigrationError as exc:
+            raise StoreError(str(exc)) from exc
+        return Migration(version, SCHEMA_VERSION, backup)
+
+
+def _migrated_message(label: str, migration: Migration) -> str:
+    message = f"migrated {label} from schema version {migration.from_version} to {migration.to_version}"
+    if migration.backup is not None:
+        message += f"; the version {migration.from_version} database was copied to {migration.backup}"
+    return message
 
 
 def _schema_state(engine: Engine) -> tuple[set[str], int | None]:
@@ -404,7 +656,7 @@ def _tables_and_version(conn: Connection) -> tuple[set[str], int | None]:
 def _create_schema(engine: Engine) -> None:
     """Create the tables, unless another process that opened the new database at once got there first."""
     with engine.begin() as conn:
-        _begin_immediate(conn)
+        _lock_for_write(conn)
         tables, _ = _tables_and_version(conn)  # read again under the write lock
         if not tables:
             SQLModel.metadata.create_all(conn)
@@ -424,33 +676,41 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-def _begin_immediate(conn: Connection) -> None:
-    """On SQLite, take the write lock now, waiting (busy_timeout) for any other writer to finish.
+def _lock_for_write(conn: Connection) -> None:
+    """Take the database's write lock for this transaction, waiting for any other writer to finish.
 
-    A deferred transaction that reads first and writes later fails at once with "database is
-    locked" if another process committed in between; SQLite does not wait in that case.
+    SQLite: a deferred transaction that reads first and writes later fails at once with
+    "database is locked" if another process committed in between; SQLite does not wait then.
+    PostgreSQL: without the lock, two writers could both find a file missing and both insert
+    it; the second would fail on the unique key instead of finding the first one's row.
     """
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
 
 
-def _retry_when_locked(attempt: Callable[[], _T]) -> _T:
-    """``attempt()``, run again with growing, jittered pauses while SQLite reports the database locked.
+def _retry_when_busy(attempt: Callable[[], _T]) -> _T:
+    """``attempt()``, run again with growing, jittered pauses while the database is busy.
 
-    busy_timeout already waits for one writer; this outlasts a long transaction of another
-    process (a big file being added) without giving up after a fixed five seconds.
+    busy_timeout already waits for one SQLite writer; this outlasts a long transaction of another
+    process (a big file being added) without giving up after a fixed five seconds, and reruns a
+    PostgreSQL transaction aborted by a deadlock or serialization failure.
     """
     for tries in range(LOCK_RETRIES):
         try:
             return attempt()
-        except OperationalError as exc:
-            if not _is_locked(exc) or tries == LOCK_RETRIES - 1:
+        except DBAPIError as exc:
+            if not _is_busy(exc) or tries == LOCK_RETRIES - 1:
                 raise
         time.sleep(min(LOCK_BACKOFF_MAX, LOCK_BACKOFF * 2**tries) * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
 
 
-def _is_locked(exc: OperationalError) -> bool:
+def _is_busy(exc: DBAPIError) -> bool:
+    """Another writer got in the way: worth running the whole transaction again."""
+    if getattr(exc.orig, "sqlstate", None) in PG_RETRYABLE:
+        return True
     reason = str(exc.orig)
     return "database is locked" in reason or "database table is locked" in reason
 
@@ -497,8 +757,12 @@ def _size_bytes(path: str, text: str, encoding: str) -> int:
         return len(text.encode("utf-8"))
 
 
-def _sha256(text: str) -> str:
+def sha256_text(text: str) -> str:
+    """The digest files and articles are keyed by: SHA-256 of the text encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_sha256 = sha256_text
 
 
 def _reason(exc: BaseException) -> str:

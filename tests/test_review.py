@@ -115,3 +115,12 @@ def test_a_source_alias_is_stored_by_its_canonical_name(examples_db: Path) -> No
         with pytest.raises(ReviewError):
             review(store, cid, Correction(source="  "), "amal")
     assert claim is not None and claim.source == "Gaza Health Ministry"
+
+
+def test_db_check_accepts_the_trail_of_reviews(examples_db: Path) -> None:
+    cid = str(ministry_118(examples_db)["claim_id"])
+    for args in (["--status", "verified", "--value", "120"], ["--value", "118", "--metric", "missing"],
+                 ["--source", "Sarra Red Crescent", "--status", "wrong"], ["--metric", "killed"]):
+        assert run("review", cid, *args, "--db", str(examples_db))[0] == 0
+        code, out, _ = run("db", "check", "--db", str(examples_db))
+        assert code == 0, plain(out)

@@ -1,4 +1,7 @@
-"""The claim store: schema creation, idempotent add, rollback, filters and user-facing errors."""
+"""The claim store: schema creation, idempotent add, rollback, filters and user-facing errors.
+
+Tests taking ``store`` or ``db_url`` run on SQLite and, when $CLAIMTRACK_TEST_PG_URL names a server,
+on PostgreSQL too."""
 
 from __future__ import annotations
 
@@ -8,11 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from claimtrack import store as store_module
 from claimtrack.models import SCHEMA_VERSION
 from claimtrack.records import Article, Claim, Extraction
 from claimtrack.store import AddResult, Store, StoreError, database_url, source_kind
+from tests.conftest import sql
 
 EN = "Gaza toll rises\nThe Gaza Health Ministry said 1,618 Palestinians were killed, Reuters reported.\n"
 AR = "قالت وزارة الصحة إن 300 ألف نزحوا من منازلهم في غزة.\n"
@@ -54,35 +59,35 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    opened = Store.open(str(db_path))
+def store(db_url: str) -> Iterator[Store]:
+    """An open store on a new database: an SQLite file, and a PostgreSQL schema when a server is set up."""
+    opened = Store.open(db_url)
     yield opened
     opened.close()
 
 
-def query(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as conn:
-        rows = conn.execute(sql).fetchall()
-    conn.close()
-    return rows
+def query(db_url: str, statement: str) -> list[tuple[object, ...]]:
+    return sql(db_url, statement)
 
 
 # --- opening ---------------------------------------------------------------------------------------
 
-def test_open_creates_schema_and_version(store: Store, db_path: Path) -> None:
-    tables = {row[0] for row in query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+def test_open_creates_schema_and_version(store: Store, db_url: str) -> None:
+    engine = create_engine(database_url(db_url))
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
     assert {"files", "articles", "sources", "source_aliases", "claims", "schema_version"} <= tables
-    assert query(db_path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    assert query(db_url, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
     assert store.article_count() == 0
     assert store.claim_count() == 0
 
 
-def test_reopen_keeps_data_and_does_not_add_a_version(db_path: Path) -> None:
-    with Store.open(str(db_path)) as first:
+def test_reopen_keeps_data_and_does_not_add_a_version(db_url: str) -> None:
+    with Store.open(db_url) as first:
         first.add(extraction(), "a.txt")
-    with Store.open(str(db_path), create=False) as second:
+    with Store.open(db_url, create=False) as second:
         assert second.claim_count() == 2
-    assert query(db_path, "SELECT count(*) FROM schema_version") == [(1,)]
+    assert query(db_url, "SELECT count(*) FROM schema_version") == [(1,)]
 
 
 def test_open_in_memory_url() -> None:
@@ -139,14 +144,12 @@ def test_open_foreign_sqlite_database_fails(tmp_path: Path) -> None:
     assert "not a claimtrack database" in assert_one_line(error)
 
 
-def test_open_newer_schema_version_fails(db_path: Path) -> None:
-    Store.open(str(db_path)).close()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                     (SCHEMA_VERSION + 1, "2030-01-01 00:00:00"))
-    conn.close()
+def test_open_newer_schema_version_fails(db_url: str) -> None:
+    Store.open(db_url).close()
+    sql(db_url, "INSERT INTO schema_version (version, applied_at) VALUES (:version, '2030-01-01 00:00:00')",
+        version=SCHEMA_VERSION + 1)
     with pytest.raises(StoreError) as error:
-        Store.open(str(db_path))
+        Store.open(db_url)
     assert "newer" in assert_one_line(error)
 
 
@@ -195,24 +198,24 @@ def test_open_uses_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 # --- add -------------------------------------------------------------------------------------------
 
-def test_add_stores_file_articles_and_claims(store: Store, db_path: Path) -> None:
+def test_add_stores_file_articles_and_claims(store: Store, db_url: str) -> None:
     result = store.add(extraction(), "a.txt")
     assert result == AddResult(articles_added=2, articles_already_stored=0, claims_added=2,
                                article_ids=(1, 2))
     assert store.article_count() == 2
     assert store.claim_count() == 2
-    [(path, text, encoding, size)] = query(db_path, "SELECT path, text, encoding, size_bytes FROM files")
+    [(path, text, encoding, size)] = query(db_url, "SELECT path, text, encoding, size_bytes FROM files")
     assert (path, text, encoding) == ("a.txt", TEXT, "utf-8")
     assert size == len(TEXT.encode("utf-8"))  # a.txt is not on disk: the re-encoded size
-    article_texts = [row[0] for row in query(db_path, "SELECT text FROM articles ORDER BY id")]
+    article_texts = [row[0] for row in query(db_url, "SELECT text FROM articles ORDER BY id")]
     assert article_texts == [EN, AR]
 
 
-def test_add_records_file_size_on_disk(store: Store, tmp_path: Path, db_path: Path) -> None:
+def test_add_records_file_size_on_disk(store: Store, tmp_path: Path, db_url: str) -> None:
     saved = tmp_path / "saved.txt"
     saved.write_bytes(b"\xef\xbb\xbf" + TEXT.encode("utf-8"))  # a BOM the decoded text no longer has
     store.add(extraction(), str(saved))
-    assert query(db_path, "SELECT size_bytes FROM files") == [(len(TEXT.encode("utf-8")) + 3,)]
+    assert query(db_url, "SELECT size_bytes FROM files") == [(len(TEXT.encode("utf-8")) + 3,)]
 
 
 def test_stored_claim_round_trips(store: Store) -> None:
@@ -230,26 +233,26 @@ def test_stored_claim_round_trips(store: Store) -> None:
     assert displaced.published is None and displaced.period == "unspecified"
 
 
-def test_claim_offsets_point_into_the_file_text(store: Store, db_path: Path) -> None:
+def test_claim_offsets_point_into_the_file_text(store: Store, db_url: str) -> None:
     store.add(extraction(), "a.txt")
-    rows = query(db_path, "SELECT f.text, c.start, c.\"end\", c.text FROM claims c "
+    rows = query(db_url, "SELECT f.text, c.start, c.\"end\", c.text FROM claims c "
                           "JOIN articles a ON a.id = c.article_id JOIN files f ON f.id = a.file_id")
     for file_text, start, end, figure in rows:
         assert isinstance(file_text, str) and isinstance(start, int) and isinstance(end, int)
         assert file_text[start:end] == figure
 
 
-def test_add_twice_is_idempotent(store: Store, db_path: Path) -> None:
+def test_add_twice_is_idempotent(store: Store, db_url: str) -> None:
     first = store.add(extraction(), "a.txt")
     second = store.add(extraction(), "copy-of-a.txt")
     assert second == AddResult(articles_added=0, articles_already_stored=2, claims_added=0,
                                article_ids=first.article_ids)
     assert store.article_count() == 2
     assert store.claim_count() == 2
-    assert query(db_path, "SELECT count(*), min(path) FROM files") == [(1, "a.txt")]
+    assert query(db_url, "SELECT count(*), min(path) FROM files") == [(1, "a.txt")]
 
 
-def test_same_article_in_another_file_is_stored_once(store: Store, db_path: Path) -> None:
+def test_same_article_in_another_file_is_stored_once(store: Store, db_url: str) -> None:
     store.add(extraction(), "a.txt")
     other_text = "Another page\n" + AR
     other = Extraction(
@@ -261,7 +264,7 @@ def test_same_article_in_another_file_is_stored_once(store: Store, db_path: Path
     result = store.add(other, "b.txt")
     assert (result.articles_added, result.articles_already_stored, result.claims_added) == (1, 1, 0)
     assert result.article_ids[1] == 2  # the stored copy of the Arabic article
-    assert query(db_path, "SELECT count(*) FROM files") == [(2,)]
+    assert query(db_url, "SELECT count(*) FROM files") == [(2,)]
     assert store.claim_count() == 2
 
 
@@ -277,7 +280,7 @@ def test_fractional_values_round_trip_and_whole_floats_become_ints(store: Store)
     assert [type(v) for v in values] == [int, int, float]
 
 
-def test_sources_are_created_once_with_a_kind(store: Store, db_path: Path) -> None:
+def test_sources_are_created_once_with_a_kind(store: Store, db_url: str) -> None:
     text = "Israeli army: 20 rockets. Ministry: 30 killed. Reuters: 40 wounded. Gaza 50 missing."
     claims = (claim("20", "rockets", 20, source="Israeli army", text=text),
               claim("30", "killed", 30, source="Gaza Health Ministry", text=text),
@@ -285,9 +288,9 @@ def test_sources_are_created_once_with_a_kind(store: Store, db_path: Path) -> No
               claim("50", "missing", 50, source="Gaza Health Ministry", text=text))
     store.add(Extraction(text, "utf-8", (Article(0, 0, len(text), None, None, None, None, "en"),), claims),
               "s.txt")
-    assert query(db_path, "SELECT name, kind FROM sources ORDER BY name") == [
+    assert query(db_url, "SELECT name, kind FROM sources ORDER BY name") == [
         ("Gaza Health Ministry", "ministry"), ("Israeli army", "army"), ("Reuters", "agency")]
-    linked = query(db_path, "SELECT c.source, s.name FROM claims c JOIN sources s ON s.id = c.source_id")
+    linked = query(db_url, "SELECT c.source, s.name FROM claims c JOIN sources s ON s.id = c.source_id")
     assert all(source == name for source, name in linked) and len(linked) == 4
 
 
@@ -303,23 +306,23 @@ def test_source_kind(name: str, kind: str) -> None:
 
 # --- rollback --------------------------------------------------------------------------------------
 
-def assert_empty(store: Store, db_path: Path) -> None:
+def assert_empty(store: Store, db_url: str) -> None:
     assert store.article_count() == 0
     assert store.claim_count() == 0
     for table in ("files", "articles", "sources", "claims"):
-        assert query(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+        assert query(db_url, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
-def test_constraint_violation_rolls_back_everything(store: Store, db_path: Path) -> None:
+def test_constraint_violation_rolls_back_everything(store: Store, db_url: str) -> None:
     good, bad = extraction().claims
     broken = Claim(**{**{f: getattr(bad, f) for f in bad.__dataclass_fields__}, "metric": None})
     with pytest.raises(StoreError) as error:
         store.add(extraction(claims=(good, broken)), "a.txt")
     assert_one_line(error).startswith("cannot add a.txt:")
-    assert_empty(store, db_path)
+    assert_empty(store, db_url)
 
 
-def test_failure_mid_add_rolls_back_everything(store: Store, db_path: Path,
+def test_failure_mid_add_rolls_back_everything(store: Store, db_url: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     original = store_module._Adder._claim_row
     calls = []
@@ -333,24 +336,24 @@ def test_failure_mid_add_rolls_back_everything(store: Store, db_path: Path,
     monkeypatch.setattr(store_module._Adder, "_claim_row", fail_on_second)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.add(extraction(), "a.txt")
-    assert_empty(store, db_path)
+    assert_empty(store, db_url)
     monkeypatch.undo()
     assert store.add(extraction(), "a.txt").claims_added == 2  # nothing half-written blocks a retry
 
 
-def test_claim_of_unknown_article_rolls_back(store: Store, db_path: Path) -> None:
+def test_claim_of_unknown_article_rolls_back(store: Store, db_url: str) -> None:
     with pytest.raises(StoreError) as error:
         store.add(extraction(claims=(claim("1,618", "killed", 1618, article=5),)), "a.txt")
     assert "article 5" in assert_one_line(error)
-    assert_empty(store, db_path)
+    assert_empty(store, db_url)
 
 
-def test_offsets_outside_the_text_are_refused(store: Store, db_path: Path) -> None:
+def test_offsets_outside_the_text_are_refused(store: Store, db_url: str) -> None:
     bad = Article(0, 0, len(TEXT) + 10, None, None, None, None, "en")
     with pytest.raises(StoreError) as error:
         store.add(Extraction(TEXT, "utf-8", (bad,)), "a.txt")
     assert "outside the file text" in assert_one_line(error)
-    assert_empty(store, db_path)
+    assert_empty(store, db_url)
 
 
 # --- queries ---------------------------------------------------------------------------------------
@@ -384,9 +387,7 @@ def test_claim_filters(filled: Store, filters: dict[str, str], values: list[int]
     assert [stored.value for stored in filled.claims(**filters)] == values
 
 
-def test_source_filter_matches_aliases(filled: Store, db_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("INSERT INTO source_aliases (source_id, alias, lang) "
-                     "SELECT id, 'وزارة الصحة', 'ar' FROM sources WHERE name = 'Gaza Health Ministry'")
-    conn.close()
+def test_source_filter_matches_aliases(filled: Store, db_url: str) -> None:
+    sql(db_url, "INSERT INTO source_aliases (source_id, alias, lang) "
+                "SELECT id, 'وزارة الصحة', 'ar' FROM sources WHERE name = 'Gaza Health Ministry'")
     assert [stored.value for stored in filled.claims(source="وزارة الصحة")] == [100, 40]

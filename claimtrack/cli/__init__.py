@@ -6,6 +6,7 @@ Each command lives in a module of its own and registers itself on the shared typ
 from claimtrack.cli import (  # noqa: F401  (importing a command module registers its commands)
     add_cmd,
     browse_cmd,
+    db_cmd,
     diff_cmd,
     export_cmd,
     extract_cmd,

@@ -16,7 +16,7 @@ from claimtrack.lexicon import LexiconError
 from claimtrack.records import Extraction
 from claimtrack.render import common as render_common
 from claimtrack.render import extraction as render_extraction
-from claimtrack.store import AddResult, Store, StoreError
+from claimtrack.store import AddResult, Batch, StoreError
 
 PROGRESS_AFTER = 3  # more files than this get a progress bar
 
@@ -41,8 +41,8 @@ def add(
 
     Each line of a .jsonl file ({"text", "url", "outlet", "published", "title"}) is an article of its own.
 
-    Each file (or line) is stored in one transaction: all of its articles and claims, or nothing.
-    The same article text added twice is stored once.
+    Each file (or line) is stored whole or not at all: all of its articles and claims, or nothing.
+    The same article text added twice is stored once, and a file stored before is not read again.
 
     A file or line that cannot be read is listed at the end and makes the exit code 1; the others are still stored.
 
@@ -52,48 +52,66 @@ def add(
     con = render_common.console()
     sources = ingest.expand(paths)
     store = open_store(db)
-    batch = _Batch(store, extract, url, encoding, show=None if quiet else partial(render_extraction.print_stored, con))
-    with store, render_common.progress(con, len(sources), enabled=len(sources) > PROGRESS_AFTER) as step:
+    show = None if quiet else partial(render_extraction.print_stored, con)
+    with store, store.batch() as batch, \
+            render_common.progress(con, len(sources), enabled=len(sources) > PROGRESS_AFTER) as step:
+        adder = _Adder(batch, extract, url, encoding, show)
         for source in sources:
             step(source.label)
-            batch.add(source)
-    render_extraction.print_add_summary(con, batch.results, batch.refused, batch.files_read)
-    if batch.refused:
+            adder.add(source)
+    render_extraction.print_add_summary(con, adder.results, adder.refused, adder.files_read)
+    if adder.refused:
         raise typer.Exit(1)
 
 
-class _Batch:
-    """The documents of an ``add``, stored one by one; what was stored and what was refused."""
+class _Adder:
+    """The documents of an ``add``: each extracted unless its text is stored already, then queued
+    on the batch; what was stored and what was refused, as the batch commits them."""
 
-    def __init__(self, store: Store, extract: Callable[..., Extraction], url: str | None, encoding: str | None,
+    def __init__(self, batch: Batch, extract: Callable[..., Extraction], url: str | None, encoding: str | None,
                  show: Callable[[str, Extraction, AddResult], None] | None) -> None:
-        self.store, self.extract, self.show = store, extract, show
+        self.batch, self.extract, self.show = batch, extract, show
         self.url, self.encoding = url, encoding
         self.results: list[tuple[str, AddResult]] = []
         self.refused: list[tuple[str, str]] = []
-        self.files_read = 0
+        self._sources = 0
+        self._files_stored: set[int] = set()  # numbers of the sources with a document stored
+
+    @property
+    def files_read(self) -> int:
+        return len(self._files_stored)
 
     def add(self, source: ingest.Source | ingest.Refusal) -> None:
+        number, self._sources = self._sources, self._sources + 1
         items = [source] if isinstance(source, ingest.Refusal) else ingest.read(source, self.encoding, _stdin())
-        stored = [self._store(item) for item in items]
-        self.files_read += any(stored)
+        for item in items:
+            self._queue(item, number)
 
-    def _store(self, item: ingest.Document | ingest.Refusal) -> bool:
+    def _queue(self, item: ingest.Document | ingest.Refusal, number: int) -> None:
+        """Extract and queue one document of source ``number``."""
         if isinstance(item, ingest.Refusal):
             self.refused.append((item.label, item.reason))
-            return False
+            return
         try:
+            known = self.batch.already_stored(item.text)
+            if known is not None:  # stored before: nothing to extract or write
+                self._done(item.label, number, Extraction(item.text, item.encoding, ()), known)
+                return
             extraction = self.extract(item.text, url=self.url or item.url, encoding=item.encoding, page=item.page())
-            result = self.store.add(extraction, item.label)
+            self.batch.add(extraction, item.label, partial(self._done, item.label, number, extraction))
         except LexiconError as exc:
             fail(f"lexicon error: {exc}")
         except StoreError as exc:  # this document only: the next one may well be stored
             self.refused.append((item.label, str(exc)))
-            return False
-        self.results.append((item.label, result))
+
+    def _done(self, label: str, number: int, extraction: Extraction, outcome: AddResult | StoreError) -> None:
+        if isinstance(outcome, StoreError):
+            self.refused.append((label, str(outcome)))
+            return
+        self.results.append((label, outcome))
+        self._files_stored.add(number)
         if self.show is not None:
-            self.show(item.label, extraction, result)
-        return True
+            self.show(label, extraction, outcome)
 
 
 def _stdin() -> BinaryIO | None:

@@ -1,0 +1,130 @@
+"""Schema migrations: bring a database that an older claimtrack wrote up to ``SCHEMA_VERSION``.
+
+Each step turns version N into N+1 and is a plain function of a connection inside the caller's
+transaction, so a database is migrated all at once or not at all. The tables a step creates are
+written out here as they were at that version, not taken from ``models.py``, so that an old
+step keeps meaning the same thing after later versions change the models. Views hold no data:
+after the steps they are dropped and created again from ``models.VIEWS``.
+
+SQLite files are copied first (:func:`backup_sqlite`); a PostgreSQL database is migrated only
+when the user asks (``claimtrack db migrate``) after making a dump, since no copy can be made
+from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, insert
+from sqlalchemy.engine import Connection
+
+from claimtrack.models import SCHEMA_VERSION, SQLITE_FTS, VIEWS, SchemaVersionRow, utcnow
+
+Step = Callable[[Connection], None]
+
+
+class MigrationError(Exception):
+    """A database this claimtrack cannot migrate, worded for the user in one line."""
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    """Version 2: reviews and the reviewed columns of claims, and the full-text index on SQLite."""
+    for column, kind in (("review_status", "VARCHAR"), ("reviewed_value", "BIGINT"),
+                         ("reviewed_metric", "VARCHAR"), ("reviewed_source", "VARCHAR")):
+        conn.exec_driver_sql(f"ALTER TABLE claims ADD COLUMN {column} {kind}")  # fixed names, no user input
+    conn.exec_driver_sql("CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric)")
+    _reviews_v2().create(conn)
+    if conn.dialect.name == "sqlite":
+        for statement in SQLITE_FTS:
+            conn.exec_driver_sql(statement)
+        # The triggers only index articles added from now on: index the stored ones too.
+        conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+
+def _reviews_v2() -> Table:
+    """The reviews table as version 2 defined it (claims and articles only as far as it refers to them)."""
+    metadata = MetaData()
+    Table("claims", metadata, Column("id", Integer, primary_key=True))
+    Table("articles", metadata, Column("id", Integer, primary_key=True))
+    return Table(
+        "reviews", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False),
+        Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+        Column("claim_start", Integer, nullable=False),
+        Column("claim_end", Integer, nullable=False),
+        Column("field", String, nullable=False),
+        Column("old", String),
+        Column("new", String),
+        Column("note", String),
+        Column("reviewer", String, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_reviews_claim_id", "claim_id"),
+        Index("ix_reviews_article_id_claim_start", "article_id", "claim_start"),
+    )
+
+
+# STEPS[n] migrates version n to n + 1; the last one reaches SCHEMA_VERSION.
+STEPS: dict[int, Step] = {1: _v1_to_v2}
+assert max(STEPS) + 1 == SCHEMA_VERSION, "add a migration step for the new schema version"
+
+
+def migrate(conn: Connection, version: int) -> list[int]:
+    """Apply every step from ``version`` up, in the caller's transaction; the versions reached."""
+    if version not in STEPS:
+        raise MigrationError(f"no migration from schema version {version} (this claimtrack migrates "
+                             f"versions {min(STEPS)} to {SCHEMA_VERSION - 1})")
+    reached = []
+    for step_from in range(version, SCHEMA_VERSION):
+        STEPS[step_from](conn)
+        conn.execute(insert(SchemaVersionRow).values(version=step_from + 1, applied_at=utcnow()))
+        reached.append(step_from + 1)
+    _recreate_views(conn)
+    return reached
+
+
+def _recreate_views(conn: Connection) -> None:
+    for name, sql in VIEWS.items():
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")  # names from models.VIEWS, not user input
+        conn.exec_driver_sql(sql.strip())
+
+
+def backup_sqlite(path: Path, version: int, now: dt.datetime | None = None) -> Path:
+    """Copy the SQLite database ``path`` beside it, readable by its owner only; the copy's path.
+
+    The copy is named with the version it holds and the time (claims.v1-backup-20250301T101500Z.db),
+    made with SQLite's online backup (consistent even while others write), and is a single file
+    that any SQLite tool, or an older claimtrack, opens as it was.
+    """
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    target = _private_new_file(path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.db'}"))
+    source = sqlite3.connect(path)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # no -wal file beside the copy
+    except sqlite3.Error:
+        copy.close()
+        target.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    copy.close()
+    return target
+
+
+def _private_new_file(wanted: Path) -> Path:
+    """Create ``wanted`` (or wanted-2, -3... if it exists) with mode 0600 and return its path."""
+    for n in range(1, 100):
+        candidate = wanted if n == 1 else wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+    raise FileExistsError(wanted)
