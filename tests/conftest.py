@@ -86,3 +86,15 @@ def sql(db_url: str, statement: str, **params: Any) -> list[tuple[Any, ...]]:
             return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def examples_db(db_url: str) -> str:
+    """A database (each kind db_url gives) holding the bundled example articles: 7 articles, 38 claims."""
+    from typer.testing import CliRunner
+
+    from claimtrack.cli import app
+
+    result = CliRunner().invoke(app, ["add", str(EXAMPLES), "--quiet", "--db", db_url])
+    assert result.exit_code == 0, result.stderr
+    return db_url

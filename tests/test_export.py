@@ -9,21 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from claimtrack.export import CSV_COLUMNS
-from tests.conftest import EXAMPLES
 from tests.test_cli import run
 
 
-@pytest.fixture
-def examples_db(db: Path) -> Path:
-    assert run("add", str(EXAMPLES), "--quiet", "--db", str(db))[0] == 0
-    return db
-
-
-def test_csv_has_a_row_per_claim_with_provenance(examples_db: Path) -> None:
-    code, out, _ = run("export", "--format", "csv", "--db", str(examples_db))
+def test_csv_has_a_row_per_claim_with_provenance(examples_db: str) -> None:
+    code, out, _ = run("export", "--format", "csv", "--db", examples_db)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 38
     assert tuple(rows[0]) == CSV_COLUMNS
@@ -32,25 +23,25 @@ def test_csv_has_a_row_per_claim_with_provenance(examples_db: Path) -> None:
         assert text[int(row["start"]):int(row["end"])] == row["text"]
 
 
-def test_filters_narrow_the_export(examples_db: Path) -> None:
+def test_filters_narrow_the_export(examples_db: str) -> None:
     code, out, _ = run("export", "-f", "csv", "--metric", "killed", "--outlet", "Meridian Wire",
-                       "--db", str(examples_db))
+                       "--db", examples_db)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows and all(r["metric"] == "killed" and r["outlet"] == "Meridian Wire" for r in rows)
 
 
-def test_jsonl_to_a_file(examples_db: Path, tmp_path: Path) -> None:
+def test_jsonl_to_a_file(examples_db: str, tmp_path: Path) -> None:
     target = tmp_path / "claims.jsonl"
-    code, _, err = run("export", "-f", "jsonl", "-o", str(target), "--db", str(examples_db))
+    code, _, err = run("export", "-f", "jsonl", "-o", str(target), "--db", examples_db)
     lines = target.read_text(encoding="utf-8").splitlines()
     assert code == 0 and "38 claims written" in err
     assert len(lines) == 38 and all(json.loads(line)["claim_id"] for line in lines)
 
 
-def test_export_refuses_an_unknown_format_and_a_directory(examples_db: Path, tmp_path: Path) -> None:
-    code, _, err = run("export", "-f", "xml", "--db", str(examples_db))
+def test_export_refuses_an_unknown_format_and_a_directory(examples_db: str, tmp_path: Path) -> None:
+    code, _, err = run("export", "-f", "xml", "--db", examples_db)
     assert code == 2 and "the formats are: csv, jsonl, claimreview" in err
-    code, _, err = run("export", "-o", str(tmp_path), "--db", str(examples_db))
+    code, _, err = run("export", "-o", str(tmp_path), "--db", examples_db)
     assert code == 1 and "is a directory" in err
 
 
@@ -69,12 +60,12 @@ def check_claim_review(item: dict[str, Any]) -> None:
     dt.date.fromisoformat(item["datePublished"])
 
 
-def test_claimreview_for_reviewed_claims_only(examples_db: Path) -> None:
-    code, out, _ = run("claims", "--json", "--metric", "killed", "--limit", "2", "--db", str(examples_db))
+def test_claimreview_for_reviewed_claims_only(examples_db: str) -> None:
+    code, out, _ = run("claims", "--json", "--metric", "killed", "--limit", "2", "--db", examples_db)
     first, second = (c["claim_id"] for c in json.loads(out))
-    run("review", str(first), "--status", "verified", "--by", "amal", "--db", str(examples_db))
-    run("review", str(second), "--status", "wrong", "--note", "misattributed", "--db", str(examples_db))
-    code, out, _ = run("export", "-f", "claimreview", "--publisher", "Desk Check", "--db", str(examples_db))
+    run("review", str(first), "--status", "verified", "--by", "amal", "--db", examples_db)
+    run("review", str(second), "--status", "wrong", "--note", "misattributed", "--db", examples_db)
+    code, out, _ = run("export", "-f", "claimreview", "--publisher", "Desk Check", "--db", examples_db)
     items = json.loads(out)
     assert code == 0 and len(items) == 2
     for item in items:
