@@ -58,6 +58,7 @@ from claimtrack.models import (
     utcnow,
 )
 from claimtrack.records import Claim, Extraction
+from claimtrack.source_names import alias_lang, aliases_seen
 
 DEFAULT_DB = "claimtrack.db"
 ENV_DB = "CLAIMTRACK_DB"
@@ -141,6 +142,9 @@ _INSERT_FILE = insert(FileRow)
 _INSERT_ARTICLE = insert(ArticleRow)
 _INSERT_SOURCE = insert(SourceRow)
 _INSERT_CLAIMS = insert(ClaimRow)
+_ALIASES = select(SourceAliasRow.source_id, SourceAliasRow.alias).where(
+    col(SourceAliasRow.source_id).in_(bindparam("ids", expanding=True)))
+_INSERT_ALIASES = insert(SourceAliasRow)
 Notify = Callable[[str], None]
 
 
@@ -510,6 +514,7 @@ class _Adder:
         rows = [self._claim_row(claim, new_ids[claim.article]) for claim in fresh]
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
+            self._aliases(fresh)
         return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
     def _file_id(self) -> int:
@@ -547,6 +552,18 @@ class _Adder:
         self.source_ids.update((name, source_id) for name, source_id in found)
         for name in sorted(missing - self.source_ids.keys()):
             self.source_ids[name] = self._insert_id(_INSERT_SOURCE, {"name": name, "kind": source_kind(name)})
+
+    def _aliases(self, claims: list[Claim]) -> None:
+        """Record the names of its sources each claim's attribution printed (``claimtrack sources``)."""
+        seen = {(self.source_ids[claim.source], alias) for claim in claims if claim.source
+                for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))}
+        if not seen:
+            return
+        stored = {(row[0], row[1]) for row in self.conn.execute(_ALIASES, {"ids": sorted({i for i, _ in seen})})}
+        missing = sorted(seen - stored)
+        if missing:
+            self.conn.execute(_INSERT_ALIASES, [{"source_id": source_id, "alias": alias, "lang": alias_lang(alias)}
+                                                for source_id, alias in missing])
 
     def _insert_id(self, statement: Any, row: dict[str, Any]) -> int:
         key = self.conn.execute(statement, row).inserted_primary_key

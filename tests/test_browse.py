@@ -101,6 +101,7 @@ def test_sources_count_claims_and_span_dates(examples_db: str) -> None:
     assert code == 0
     ministry = sources["Health Ministry"]
     assert ministry["kind"] == "ministry" and ministry["claims"] == 24
+    assert set(ministry["aliases"]) == {"Health Ministry", "وزارة الصحة"}  # as the English and Arabic reports name it
     assert (ministry["first"], ministry["last"]) == ("2025-03-03", "2025-03-08")
     counts = [s["claims"] for s in sources.values()]
     assert counts == sorted(counts, reverse=True)
