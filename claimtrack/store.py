@@ -510,11 +510,11 @@ class _Adder:
             article_ids.append(stored)
         # Claims of an already stored article are stored already.
         fresh = [claim for claim in doc.extraction.claims if claim.article in new_ids]
-        self._source_ids({claim.source for claim in fresh if claim.source})
-        rows = [self._claim_row(claim, new_ids[claim.article]) for claim in fresh]
+        ensure_sources(self.conn, {claim.source for claim in fresh if claim.source}, self.source_ids)
+        rows = [new_claim_row(claim, new_ids[claim.article], self.source_ids) for claim in fresh]
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
-            self._aliases(fresh)
+            record_aliases(self.conn, fresh, self.source_ids)
         return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
     def _file_id(self) -> int:
@@ -528,47 +528,58 @@ class _Adder:
             "size_bytes": _size_bytes(doc.path, text, encoding), "added_at": utcnow()})
         return stored
 
-    def _claim_row(self, claim: Claim, article_id: int) -> dict[str, Any]:
-        value, value_real = _split_value(claim.value, claim.text)
-        return {
-            "article_id": article_id, "metric": claim.metric, "value": value, "value_real": value_real,
-            "value_max": claim.value_max, "qualifier": claim.qualifier, "subject": claim.subject,
-            "location": claim.location, "period": claim.period, "source": claim.source,
-            "source_id": self.source_ids[claim.source] if claim.source else None,
-            "via": json.dumps(list(claim.via), ensure_ascii=False), "as_of": claim.as_of,
-            "start": claim.start, "end": claim.end, "text": claim.text, "sentence": claim.sentence,
-            "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
-            "cues": json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
-            "flags": json.dumps(list(claim.flags), ensure_ascii=False), "created_at": utcnow(),
-            "review_status": None, "reviewed_value": None, "reviewed_metric": None, "reviewed_source": None,
-        }
-
-    def _source_ids(self, names: set[str]) -> None:
-        """Make sure ``self.source_ids`` has every name, reading or creating the sources it lacks."""
-        missing = names - self.source_ids.keys()
-        if not missing:
-            return
-        found = self.conn.execute(_SOURCE_IDS, {"names": sorted(missing)})
-        self.source_ids.update((name, source_id) for name, source_id in found)
-        for name in sorted(missing - self.source_ids.keys()):
-            self.source_ids[name] = self._insert_id(_INSERT_SOURCE, {"name": name, "kind": source_kind(name)})
-
-    def _aliases(self, claims: list[Claim]) -> None:
-        """Record the names of its sources each claim's attribution printed (``claimtrack sources``)."""
-        seen = {(self.source_ids[claim.source], alias) for claim in claims if claim.source
-                for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))}
-        if not seen:
-            return
-        stored = {(row[0], row[1]) for row in self.conn.execute(_ALIASES, {"ids": sorted({i for i, _ in seen})})}
-        missing = sorted(seen - stored)
-        if missing:
-            self.conn.execute(_INSERT_ALIASES, [{"source_id": source_id, "alias": alias, "lang": alias_lang(alias)}
-                                                for source_id, alias in missing])
-
     def _insert_id(self, statement: Any, row: dict[str, Any]) -> int:
         key = self.conn.execute(statement, row).inserted_primary_key
         assert key is not None
         return int(key[0])
+
+
+def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int]) -> dict[str, Any]:
+    """The extractor's columns of a claims row (``source_ids`` must hold the claim's source)."""
+    value, value_real = _split_value(claim.value, claim.text)
+    return {
+        "article_id": article_id, "metric": claim.metric, "value": value, "value_real": value_real,
+        "value_max": claim.value_max, "qualifier": claim.qualifier, "subject": claim.subject,
+        "location": claim.location, "period": claim.period, "source": claim.source,
+        "source_id": source_ids[claim.source] if claim.source else None,
+        "via": json.dumps(list(claim.via), ensure_ascii=False), "as_of": claim.as_of,
+        "start": claim.start, "end": claim.end, "text": claim.text, "sentence": claim.sentence,
+        "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
+        "cues": json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
+        "flags": json.dumps(list(claim.flags), ensure_ascii=False),
+    }
+
+
+def new_claim_row(claim: Claim, article_id: int, source_ids: dict[str, int]) -> dict[str, Any]:
+    """A whole new claims row: the extractor's columns, no review yet."""
+    return claim_columns(claim, article_id, source_ids) | {
+        "created_at": utcnow(), "review_status": None, "reviewed_value": None, "reviewed_metric": None,
+        "reviewed_source": None}
+
+
+def ensure_sources(conn: Connection, names: set[str], source_ids: dict[str, int]) -> None:
+    """Make sure ``source_ids`` has every name, reading or creating the sources it lacks."""
+    missing = names - source_ids.keys()
+    if not missing:
+        return
+    source_ids.update((name, source_id) for name, source_id in conn.execute(_SOURCE_IDS, {"names": sorted(missing)}))
+    for name in sorted(missing - source_ids.keys()):
+        key = conn.execute(_INSERT_SOURCE, {"name": name, "kind": source_kind(name)}).inserted_primary_key
+        assert key is not None
+        source_ids[name] = int(key[0])
+
+
+def record_aliases(conn: Connection, claims: list[Claim], source_ids: dict[str, int]) -> None:
+    """Record the names of its source each claim's attribution printed (``claimtrack sources``)."""
+    seen = {(source_ids[claim.source], alias) for claim in claims if claim.source
+            for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))}
+    if not seen:
+        return
+    stored = {(row[0], row[1]) for row in conn.execute(_ALIASES, {"ids": sorted({i for i, _ in seen})})}
+    missing = sorted(seen - stored)
+    if missing:
+        conn.execute(_INSERT_ALIASES, [{"source_id": source_id, "alias": alias, "lang": alias_lang(alias)}
+                                       for source_id, alias in missing])
 
 
 def _sqlite_file(backend: str, database: str | None) -> Path | None:

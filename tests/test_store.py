@@ -324,16 +324,16 @@ def test_constraint_violation_rolls_back_everything(store: Store, db_url: str) -
 
 def test_failure_mid_add_rolls_back_everything(store: Store, db_url: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    original = store_module._Adder._claim_row
+    original = store_module.new_claim_row
     calls = []
 
-    def fail_on_second(self: store_module._Adder, claim: Claim, article_id: int) -> object:
+    def fail_on_second(claim: Claim, article_id: int, source_ids: dict[str, int]) -> object:
         calls.append(claim)
         if len(calls) == 2:
             raise RuntimeError("disk on fire")
-        return original(self, claim, article_id)
+        return original(claim, article_id, source_ids)
 
-    monkeypatch.setattr(store_module._Adder, "_claim_row", fail_on_second)
+    monkeypatch.setattr(store_module, "new_claim_row", fail_on_second)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.add(extraction(), "a.txt")
     assert_empty(store, db_url)

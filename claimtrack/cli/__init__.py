@@ -10,6 +10,7 @@ from claimtrack.cli import (  # noqa: F401  (importing a command module register
     diff_cmd,
     export_cmd,
     extract_cmd,
+    reextract_cmd,
     review_cmd,
 )
 from claimtrack.cli.common import app

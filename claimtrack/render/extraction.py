@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.records import Article, Claim, Extraction
+from claimtrack.reextract import Reread
 from claimtrack.render.common import in_context, value_text
 from claimtrack.store import AddResult
 
@@ -86,3 +87,19 @@ def print_add_summary(con: Console, results: Sequence[tuple[str, AddResult]],
     con.print(Text(line, style="bold"), soft_wrap=True)
     for path, reason in refused:
         con.print(Text(f"  refused {path}: {reason}", style="red"), soft_wrap=True)
+
+
+def print_reextract_summary(con: Console, done: Sequence[Reread]) -> None:
+    """Totals of a ``reextract``, then each file whose articles could not all be read again."""
+    articles = sum(r.articles for r in done)
+    line = (f"{_plural(len(done), 'file')} ({_plural(articles, 'article')}) read again: "
+            f"{sum(r.updated for r in done)} claims kept, {sum(r.added for r in done)} added, "
+            f"{sum(r.removed for r in done)} removed")
+    kept = sum(r.kept_reviewed for r in done)
+    if kept:
+        line += f", {kept} reviewed claim{'s' if kept != 1 else ''} no longer read kept (flag not-read-again)"
+    con.print(Text(line, style="bold"), soft_wrap=True)
+    for r in done:
+        if r.skipped_articles:
+            con.print(Text(f"  {r.path}: {_plural(r.skipped_articles, 'article')} now split differently, "
+                           f"left as stored", style="yellow"), soft_wrap=True)
