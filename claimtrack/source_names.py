@@ -8,7 +8,7 @@ names found inside it, longest first, without names that only repeat part of a l
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from claimtrack import lexicon
 from claimtrack.text import arabic_share, fold_term
@@ -30,14 +30,15 @@ def _names() -> dict[str, tuple[tuple[str, str], ...]]:
             for source, written in names.items()}
 
 
-def aliases_seen(source: str, printed: str) -> list[str]:
+@lru_cache(maxsize=4096)  # wire copy repeats the same attributions ("the ministry said") endlessly
+def aliases_seen(source: str, printed: str) -> tuple[str, ...]:
     """The lexicon names of ``source`` that ``printed`` contains (any case, folded like article text)."""
     text = fold_term(printed).lower()
     found: list[tuple[str, str]] = []
     for key, written in _names().get(source, ()):
         if key in text and not any(key in longer for longer, _ in found):
             found.append((key, written))
-    return [written for _, written in found]
+    return tuple(written for _, written in found)
 
 
 def alias_lang(alias: str) -> str:

@@ -16,7 +16,7 @@ from claimtrack.source_names import alias_lang, aliases_seen
     ("a local official", "a local official said", []),  # a source not in the lexicon has no aliases
 ])
 def test_aliases_seen(source: str, printed: str, seen: list[str]) -> None:
-    assert aliases_seen(source, printed) == seen
+    assert list(aliases_seen(source, printed)) == seen
 
 
 def test_alias_language() -> None:

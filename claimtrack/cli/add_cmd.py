@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Annotated, BinaryIO
 
@@ -13,6 +13,7 @@ from claimtrack import ingest
 from claimtrack.cli.common import DbOption, LangOption, app, fail, open_store, parse_date, parse_lang
 from claimtrack.extract import extract_text
 from claimtrack.lexicon import LexiconError
+from claimtrack.parallel import Extractor
 from claimtrack.records import Extraction
 from claimtrack.render import common as render_common
 from claimtrack.render import extraction as render_extraction
@@ -34,6 +35,8 @@ def add(
     lang: LangOption = "auto",
     encoding: Annotated[str | None, typer.Option("--encoding", help="Force a text encoding.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes extracting in parallel; 0 uses "
+                                      "every core once there are enough documents to pay for it.")] = 0,
 ) -> None:
     """Store articles and their claims, and show what was found.
 
@@ -53,12 +56,13 @@ def add(
     sources = ingest.expand(paths)
     store = open_store(db)
     show = None if quiet else partial(render_extraction.print_stored, con)
-    with store, store.batch() as batch, \
+    with store, store.batch() as batch, Extractor[tuple[str, int]](extract, jobs) as extractor, \
             render_common.progress(con, len(sources), enabled=len(sources) > PROGRESS_AFTER) as step:
-        adder = _Adder(batch, extract, url, encoding, show)
+        adder = _Adder(batch, extractor, url, encoding, show)
         for source in sources:
             step(source.label)
             adder.add(source)
+        adder.finish()
     render_extraction.print_add_summary(con, adder.results, adder.refused, adder.files_read)
     if adder.refused:
         raise typer.Exit(1)
@@ -68,9 +72,9 @@ class _Adder:
     """The documents of an ``add``: each extracted unless its text is stored already, then queued
     on the batch; what was stored and what was refused, as the batch commits them."""
 
-    def __init__(self, batch: Batch, extract: Callable[..., Extraction], url: str | None, encoding: str | None,
+    def __init__(self, batch: Batch, extractor: Extractor[tuple[str, int]], url: str | None, encoding: str | None,
                  show: Callable[[str, Extraction, AddResult], None] | None) -> None:
-        self.batch, self.extract, self.show = batch, extract, show
+        self.batch, self.extractor, self.show = batch, extractor, show
         self.url, self.encoding = url, encoding
         self.results: list[tuple[str, AddResult]] = []
         self.refused: list[tuple[str, str]] = []
@@ -87,22 +91,36 @@ class _Adder:
         for item in items:
             self._queue(item, number)
 
+    def finish(self) -> None:
+        """Store what is still being extracted."""
+        self._store(self.extractor.finish)
+
     def _queue(self, item: ingest.Document | ingest.Refusal, number: int) -> None:
-        """Extract and queue one document of source ``number``."""
+        """Queue one document of source ``number`` for extraction, unless its text is stored already."""
         if isinstance(item, ingest.Refusal):
             self.refused.append((item.label, item.reason))
             return
         try:
             known = self.batch.already_stored(item.text)
-            if known is not None:  # stored before: nothing to extract or write
-                self._done(item.label, number, Extraction(item.text, item.encoding, ()), known)
-                return
-            extraction = self.extract(item.text, url=self.url or item.url, encoding=item.encoding, page=item.page())
-            self.batch.add(extraction, item.label, partial(self._done, item.label, number, extraction))
+        except StoreError as exc:
+            self.refused.append((item.label, str(exc)))
+            return
+        if known is not None:  # stored before: nothing to extract or write
+            self._done(item.label, number, Extraction(item.text, item.encoding, ()), known)
+            return
+        self._store(partial(self.extractor.put, (item.label, number), item.text, url=self.url or item.url,
+                            encoding=item.encoding, page=item.page()))
+
+    def _store(self, extracted: Callable[[], Iterator[tuple[tuple[str, int], Extraction]]]) -> None:
+        """Queue on the batch each extraction that ``extracted()`` hands back."""
+        try:
+            for (label, number), extraction in extracted():
+                try:
+                    self.batch.add(extraction, label, partial(self._done, label, number, extraction))
+                except StoreError as exc:  # this document only: the next one may well be stored
+                    self.refused.append((label, str(exc)))
         except LexiconError as exc:
             fail(f"lexicon error: {exc}")
-        except StoreError as exc:  # this document only: the next one may well be stored
-            self.refused.append((item.label, str(exc)))
 
     def _done(self, label: str, number: int, extraction: Extraction, outcome: AddResult | StoreError) -> None:
         if isinstance(outcome, StoreError):

@@ -1,0 +1,128 @@
+"""Extraction of many documents on several cores, in order, overlapping with storing them.
+
+``add`` hands documents to an :class:`Extractor` and gets their extractions back in the order it
+gave them. With one job everything runs in this process. With more, documents are extracted in
+chunks by a pool of worker processes while this process stores the chunk before: extraction is
+pure and CPU-bound, storing is one writer, so the two overlap. Workers start from a fresh
+interpreter (``forkserver``, never a fork of a process holding database connections and
+threads) and build the lexicon tables once each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any, Generic, TypeVar
+
+from claimtrack.records import Extraction
+
+CHUNK = 32  # documents per task: large enough to keep workers busy, small enough to show progress
+AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many documents are waiting
+
+Extract = Callable[..., Extraction]
+T = TypeVar("T")
+
+
+def default_jobs() -> int:
+    """How many worker processes ``--jobs 0`` means: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _warm() -> None:
+    # Build the cached lexicon tables before the first task, not inside its timing.
+    from claimtrack.extract import extract_text
+
+    extract_text("1 killed.")
+
+
+def _run(task: tuple[Extract, list[tuple[str, dict[str, Any]]]]) -> list[Extraction | BaseException]:
+    """Extract a chunk in a worker; an exception comes back as a value, to be raised in order."""
+    extract, documents = task
+    out: list[Extraction | BaseException] = []
+    for text, options in documents:
+        try:
+            out.append(extract(text, **options))
+        except Exception as exc:  # noqa: BLE001  (raised again by the parent, at this document)
+            out.append(exc)
+    return out
+
+
+class Extractor(Generic[T]):
+    """Queue documents with a tag each; iterate :meth:`ready` for ``(tag, extraction)`` in order.
+
+    ``jobs`` is the number of worker processes; 1 extracts in this process, 0 picks one per core
+    once enough documents are waiting to pay for starting the workers.
+    """
+
+    def __init__(self, extract: Extract, jobs: int) -> None:
+        self.extract = extract
+        self.jobs = jobs
+        self._waiting: list[tuple[T, str, dict[str, Any]]] = []
+        self._running: tuple[list[T], AsyncResult[list[Extraction | BaseException]]] | None = None
+        self._pool: Pool | None = None
+
+    def put(self, tag: T, text: str, **options: Any) -> Iterator[tuple[T, Extraction]]:
+        """Queue one document; yields whatever extractions are ready to store now."""
+        self._waiting.append((tag, text, options))
+        if self._pool is None:
+            workers = self.jobs or default_jobs()
+            if workers <= 1:
+                yield from self._extract_here()
+                return
+            if self.jobs == 0 and len(self._waiting) < AUTO_AFTER:
+                return  # too few documents yet to pay for starting workers; finish() may do them here
+            context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            self._pool = context.Pool(workers, initializer=_warm)
+        if len(self._waiting) >= CHUNK:
+            yield from self._dispatch()
+
+    def finish(self) -> Iterator[tuple[T, Extraction]]:
+        """Everything still queued or running, in order."""
+        if self._pool is None:
+            yield from self._extract_here()
+            return
+        yield from self._dispatch()
+        yield from self._collect()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> Extractor[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _extract_here(self) -> Iterator[tuple[T, Extraction]]:
+        waiting, self._waiting = self._waiting, []
+        for tag, text, options in waiting:
+            yield tag, self.extract(text, **options)
+
+    def _dispatch(self) -> Iterator[tuple[T, Extraction]]:
+        """Send what is waiting to the workers, then hand back the chunk that ran before it."""
+        assert self._pool is not None
+        waiting, self._waiting = self._waiting, []
+        started = None
+        if waiting:
+            task = (self.extract, [(text, options) for _, text, options in waiting])
+            started = ([tag for tag, _, _ in waiting], self._pool.apply_async(_run, (task,)))
+        yield from self._collect()
+        self._running = started
+
+    def _collect(self) -> Iterator[tuple[T, Extraction]]:
+        if self._running is None:
+            return
+        tags, result = self._running
+        self._running = None
+        for tag, extraction in zip(tags, result.get(), strict=True):
+            if isinstance(extraction, BaseException):
+                raise extraction
+            yield tag, extraction
