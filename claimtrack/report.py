@@ -263,10 +263,16 @@ def _disagreeing(figures: Sequence[Figure]) -> set[int]:
             same_day[(series_key(figure), figure.date)].append(figure)
     found: set[int] = set()
     for group in same_day.values():
-        if len({f.source for f in group}) < 2:
+        if len(group) < 2:
+            continue
+        given: dict[str | None, set[tuple[Number, int | None]]] = defaultdict(set)  # source -> its figures
+        for f in group:
+            given[f.source].add((f.value, f.value_max))
+        if len(given) < 2:
             continue
         for f in group:
-            if any(g.source != f.source and _figure(g) != _figure(f) for g in group):
+            own = (f.value, f.value_max)
+            if any(source != f.source and (len(seen) > 1 or own not in seen) for source, seen in given.items()):
                 found.add(f.first_claim)
     return found
 
@@ -277,14 +283,14 @@ def _not_adding_up(figures: Sequence[Figure]) -> set[int]:
     dailies: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
     for figure in figures:
         kind = period_key(figure.period)
-        if figure.date is None or not _exact(figure) or kind not in (CUMULATIVE, PERIOD):
+        if figure.date is None or kind not in (CUMULATIVE, PERIOD) or not _exact(figure):
             continue
         metric, location, subject, _ = series_key(figure)
         into = totals if kind == CUMULATIVE else dailies
         into[(metric, location, subject, figure.source)][figure.date].append(figure)
     found: set[int] = set()
-    for key, by_date in totals.items():
-        daily = dailies.get(key, {})
+    for key, daily in dailies.items():
+        by_date = totals.get(key, {})
         for start, end in pairwise(sorted(by_date)):
             found |= _check_interval(by_date[start], by_date[end], daily, start, end)
     return found
