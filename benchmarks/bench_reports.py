@@ -31,7 +31,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.series_query import Filters, load_series
+from claimtrack.report import series_of
+from claimtrack.series_query import Filters, fetch_figures, load_series
 from claimtrack.store import Store
 
 START = dt.date(2023, 10, 7)
@@ -85,7 +86,8 @@ def bulletin_value(metric: str, place: str | None, source: str | None, subject: 
     return int(240 * share + day % 5)  # a stock (hostages held, people missing)
 
 
-def claim_rows(claims: int, articles: int, seed: int) -> Iterator[tuple[object, ...]]:
+def claim_rows(claims: int, articles: int, seed: int, reviewed: float = 0.005,
+               days: int = DAYS) -> Iterator[tuple[object, ...]]:
     """Claim rows for the claims table: each article relays figures of the bulletins of its day or just before."""
     rng = random.Random(seed)
     places = list(PLACES)
@@ -96,7 +98,7 @@ def claim_rows(claims: int, articles: int, seed: int) -> Iterator[tuple[object, 
     per_article = claims // articles
     claim_id = 0
     for article_id in range(1, articles + 1):
-        day = (article_id - 1) * DAYS // articles
+        day = (article_id - 1) * days // articles
         for _ in range(per_article):
             claim_id += 1
             place = rng.choices(places, cum_weights=place_weights)[0]
@@ -110,9 +112,9 @@ def claim_rows(claims: int, articles: int, seed: int) -> Iterator[tuple[object, 
                 value = value * 10 + 1
             as_of = (START + dt.timedelta(days=figure_day)).isoformat() if lag or rng.random() < 0.3 else None
             qualifier = QUALIFIERS[stable(place, source, metric, period) % len(QUALIFIERS)]
-            review = rng.random()
-            status = "verified" if review < 0.004 else "disputed" if review < 0.005 else None
-            reviewed_value = value + 1 if review < 0.0005 else None
+            review = rng.random() / reviewed if reviewed else 1.0  # a fraction `reviewed` of claims is reviewed
+            status = "verified" if review < 0.8 else "disputed" if review < 1 else None
+            reviewed_value = value + 1 if review < 0.1 else None
             sentence = SENTENCE.format(n=value, s=source or "officials", d=as_of or "Tuesday", o="a wire")
             start = sentence.index(str(value))
             yield (claim_id, article_id, metric, value, None, None, qualifier,
@@ -121,8 +123,11 @@ def claim_rows(claims: int, articles: int, seed: int) -> Iterator[tuple[object, 
                    0, "digits", 0.9, "[]", "[]", "2024-01-01 00:00:00", status, reviewed_value, None, None)
 
 
-def build(path: Path, claims: int, articles: int, seed: int = 7) -> None:
-    """A claimtrack database at ``path`` holding ``claims`` claims over ``articles`` articles."""
+def build(path: Path, claims: int, articles: int, seed: int = 7, reviewed: float = 0.005, days: int = DAYS) -> None:
+    """A claimtrack database at ``path`` holding ``claims`` claims over ``articles`` articles published over ``days``.
+
+    A fraction ``reviewed`` of the claims carries a review status, a tenth of those a corrected value.
+    """
     Store.open(str(path)).close()  # claimtrack's own schema, views and indexes
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
@@ -141,14 +146,14 @@ def build(path: Path, claims: int, articles: int, seed: int = 7) -> None:
             "published, date_source, lang, added_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?, 'given', 'en', "
             "'2024-01-01 00:00:00')",
             [(i, 1 + i % 100, i // 100, f"Article {i}. {ARTICLE}", f"article-{i}", f"Toll rises, day {i}",
-              rng.choice(OUTLETS), (START + dt.timedelta(days=(i - 1) * DAYS // articles)).isoformat())
+              rng.choice(OUTLETS), (START + dt.timedelta(days=(i - 1) * days // articles)).isoformat())
              for i in range(1, articles + 1)])
         conn.executemany(
             "INSERT INTO claims (id, article_id, metric, value, value_real, value_max, qualifier, subject, location, "
             "period, source, via, as_of, start, \"end\", text, sentence, sentence_start, rule, confidence, cues, "
             "flags, created_at, review_status, reviewed_value, reviewed_metric, reviewed_source) "
             "VALUES (" + ", ".join("?" * 27) + ")",
-            claim_rows(claims, articles, seed))
+            claim_rows(claims, articles, seed, reviewed, days))
         for _, statement in indexes:
             conn.execute(statement)
     conn.execute("ANALYZE")
@@ -192,6 +197,9 @@ def main() -> None:
         rows = sum(len(s.rows) for s in series)
         claims = sum(len(r.claim_ids) for s in series for r in s.rows)
         print(f"diff --metric killed: {len(series)} series, {rows:,} rows standing for {claims:,} claims")
+        figures = fetch_figures(store, Filters(metric="killed"))
+        timed("  database: grouping repeats, reading groups", lambda: fetch_figures(store, Filters(metric="killed")))
+        timed("  python: series and flags over the groups", lambda: series_of(figures))
         library = timed("library: load_series(metric=killed)", lambda: load_series(store, Filters(metric="killed")))
     timed("cli: diff --metric killed --json", lambda: run_cli("diff", "--metric", "killed", "--db", db, "--json"))
     timed("cli: diff --metric killed --csv", lambda: run_cli("diff", "--metric", "killed", "--db", db, "--csv"))

@@ -65,7 +65,7 @@ JUMP_MIN_CHANGES = 5
 
 Number = int | float
 SeriesKey = tuple[str, str | None, str | None, str]  # metric, location, series subject, period kind
-_T = TypeVar("_T")
+_K = TypeVar("_K", bound=int | str)  # an article id or an outlet name
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ class Figure:
     """One figure as reported: a value a source gave for a date, with every claim that printed it.
 
     ``claim_ids`` run in ascending order, so the first is the earliest stored appearance; it stands
-    for the figure (its ``via`` is that claim's). ``article_ids`` and ``outlets`` are distinct.
+    for the figure (its ``via`` is that claim's). ``article_ids`` and ``outlets`` are distinct: that
+    claim's article and outlet first, then the others in sorted order.
     ``review`` holds the reviewers' statuses of its claims, ``corrected`` whether a reviewer changed
     its value, metric or source (the figure then carries the corrected reading).
     """
@@ -203,15 +204,20 @@ def _merge(a: Figure, b: Figure) -> Figure:
         first,
         subject=first.subject if first.subject == second.subject else series_subject(first.subject),
         claim_ids=tuple(sorted({*first.claim_ids, *second.claim_ids})),
-        article_ids=_distinct(first.article_ids + second.article_ids),
-        outlets=_distinct(first.outlets + second.outlets),
+        article_ids=first_then_sorted(first.article_ids[0], first.article_ids + second.article_ids),
+        outlets=first_then_sorted(first.outlets[0] if first.outlets else None, first.outlets + second.outlets),
         review=tuple(sorted({*first.review, *second.review})),
         corrected=first.corrected or second.corrected,
     )
 
 
-def _distinct(items: Iterable[_T]) -> tuple[_T, ...]:
-    return tuple(dict.fromkeys(items))
+def first_then_sorted(first: _K | None, items: Iterable[_K]) -> tuple[_K, ...]:
+    """Distinct items, ``first`` (when given) first and the rest sorted: a stable order however they came."""
+    rest: set[_K] = set(items)
+    if first is None:
+        return tuple(sorted(rest))
+    rest.discard(first)
+    return (first, *sorted(rest))
 
 
 def build_series(claims: Sequence[StoredClaim], by_source: bool = False) -> list[Series]:

@@ -23,20 +23,28 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, literal, null, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack.cues import cues
 from claimtrack.models import ArticleRow, ClaimRow, SourceAliasRow, SourceRow
-from claimtrack.report import PERIOD_KEYS, UNSPECIFIED, Figure, Series, merge_repeats, only_periods, series_of
+from claimtrack.report import (
+    PERIOD_KEYS,
+    UNSPECIFIED,
+    Figure,
+    Series,
+    first_then_sorted,
+    merge_repeats,
+    only_periods,
+    series_of,
+)
 from claimtrack.store import Store
 
 LIST_SEP = "\x1f"  # the ASCII unit separator: no outlet name contains it
 QUOTE_BATCH = 500  # claim ids per query when fetching sentences
 
-_K = TypeVar("_K", bound=int | str)  # an article id or an outlet name
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
 _articles = ArticleRow.__table__  # type: ignore[attr-defined]
 
@@ -213,19 +221,10 @@ def _figure(row: Any) -> Figure:
         period=period, source=source, date=_date(date), value=_number(value_real if value_real is not None else value),
         value_max=value_max, qualifier=qualifier, via=() if via == "[]" else tuple(json.loads(via)),
         claim_ids=tuple(sorted(map(int, claim_ids.split(",")))),
-        article_ids=_first_then_sorted(first_article, map(int, article_ids.split(","))),
-        outlets=_first_then_sorted(first_outlet, outlets.split(LIST_SEP) if outlets else ()),
+        article_ids=first_then_sorted(first_article, map(int, article_ids.split(","))),
+        outlets=first_then_sorted(first_outlet, outlets.split(LIST_SEP) if outlets else ()),
         review=tuple(sorted(set(review.split(",")))) if review else (), corrected=bool(corrected),
     )
-
-
-def _first_then_sorted(first: _K | None, items: Iterable[_K]) -> tuple[_K, ...]:
-    """Distinct items, the first appearance's first (aggregates come back in no set order)."""
-    rest: set[_K] = set(items)
-    if first is None:
-        return tuple(sorted(rest))
-    rest.discard(first)
-    return (first, *sorted(rest))
 
 
 def _number(value: int | float) -> int | float:

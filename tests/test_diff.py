@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
 import itertools
 import json
@@ -207,3 +208,20 @@ def test_plot_draws_dated_lines_with_labels(examples_db: Path) -> None:
 def test_json_of_an_empty_result_is_an_empty_list(examples_db: Path) -> None:
     code, out, _ = run("diff", "-m", "rockets", "--db", str(examples_db), "--json")
     assert code == 0 and json.loads(out) == [] == series_to_json([])
+
+
+def test_the_database_and_the_library_agree_on_wire_shaped_data(tmp_path: Path) -> None:
+    """The benchmark's generator at a small size: relayed bulletins, misreads, whole-population wordings."""
+    spec = importlib.util.spec_from_file_location("bench_reports", EXAMPLES.parent / "benchmarks" / "bench_reports.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    db = tmp_path / "wire.db"
+    bench.build(db, claims=4000, articles=200, reviewed=0, days=10)  # the library reads no reviews
+    with Store.open(str(db), create=False) as store:
+        for metric in ("killed", "wounded", "hostages"):
+            from_sql = load_series(store, Filters(metric), by_source=True)
+            assert from_sql == build_series(store.claims(metric=metric), by_source=True), metric
+            rows = [row for s in from_sql for row in s.rows]
+            assert sum(len(row.claim_ids) for row in rows) == len(store.claims(metric=metric))
+            assert any(len(row.outlets) > 1 for row in rows)  # repeats were collapsed
