@@ -39,8 +39,9 @@ SinceOption = Annotated[str | None, typer.Option("--since", help="Only figures d
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only figures dated on or before this day, "
                                                  "e.g. --until 2025-03-07.")]
 PeriodOption = Annotated[list[str] | None, typer.Option(
-    "--period", help=f"Only series of this kind ({', '.join(PERIOD_KINDS)}); repeat for several, "
-    "e.g. --period cumulative. [default: all]", show_default=False)]
+    "--period", metavar="KIND", show_default=False,
+    help=f"Only series of this kind ({', '.join(PERIOD_KINDS)}); repeat for several, "
+    "e.g. --period cumulative --period period. All kinds when not given.")]
 ByOption = Annotated[str | None, typer.Option(
     "--by", help="Split each series by source: --by source gives one series per source.")]
 
@@ -77,9 +78,9 @@ def check_by(by: str | None) -> bool:
 
     Flags: drop (a running total lower than one reported earlier), disagree (another source gave
     a different figure for the same date), jump (a change between dates more than {JUMP_FACTOR} times
-    the series' median change, once it has {JUMP_MIN_CHANGES} changes), sum (one source's daily figures
-    do not add up to the change in its running total). Reviewed figures show the reviewer's value,
-    metric and source, marked with their review status.
+    the series' median absolute change between dates, once it has {JUMP_MIN_CHANGES} such changes),
+    sum (one source's daily figures do not add up to the change in its running total).
+    Reviewed figures show the reviewer's value, metric and source, marked with their review status.
 
     Example: claimtrack diff --metric killed --location Gaza --since 2023-10-07 --by source
 """)
