@@ -49,6 +49,8 @@ CREATE TABLE articles (
 
 CREATE INDEX ix_articles_file_id ON articles (file_id);
 
+CREATE INDEX ix_articles_id_published_outlet ON articles (id, published, outlet);
+
 CREATE TABLE source_aliases (
 	id INTEGER NOT NULL,
 	source_id INTEGER NOT NULL,
@@ -100,6 +102,8 @@ CREATE INDEX ix_claims_metric ON claims (metric);
 CREATE INDEX ix_claims_metric_location_subject ON claims (metric, location, subject);
 
 CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric);
+
+CREATE INDEX ix_claims_series ON claims (metric, reviewed_metric, location, subject, period, source, reviewed_source, as_of, value, value_real, value_max, qualifier, reviewed_value, review_status, article_id);
 
 CREATE INDEX ix_claims_source ON claims (source);
 

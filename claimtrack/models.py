@@ -44,7 +44,11 @@ class ArticleRow(SQLModel, table=True):
     """One article of a file; ``start``/``end`` index the file text."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_file_id", "file_id"),)
+    __table_args__ = (
+        Index("ix_articles_file_id", "file_id"),
+        # Covers what a series report reads of each claim's article, so it never reads article text.
+        Index("ix_articles_id_published_outlet", "id", "published", "outlet"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     file_id: int = Field(foreign_key="files.id")
@@ -99,6 +103,11 @@ class ClaimRow(SQLModel, table=True):
         Index("ix_claims_source_id", "source_id"),
         Index("ix_claims_metric_location_subject", "metric", "location", "subject"),
         Index("ix_claims_reviewed_metric", "reviewed_metric"),
+        # Covers every column the series report groups and counts (claimtrack.series_query), so
+        # reporting on a metric reads this index alone, never the wide claim rows.
+        Index("ix_claims_series", "metric", "reviewed_metric", "location", "subject", "period", "source",
+              "reviewed_source", "as_of", "value", "value_real", "value_max", "qualifier", "reviewed_value",
+              "review_status", "article_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

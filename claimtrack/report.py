@@ -1,12 +1,17 @@
 """Series of figures over time, with their changes and the places a fact-checker should look.
 
-Pure functions over :class:`~claimtrack.store.StoredClaim` records: no database, no terminal.
+Pure functions over :class:`Figure` records (or :class:`~claimtrack.store.StoredClaim` records,
+collapsed into figures first): no database, no terminal.
+
+A *figure* is one value a source gave for one date, however many articles printed it: claims with
+the same value, qualifier and range, from the same source, for the same date, in the same series
+are one figure with many appearances. Five outlets relaying one ministry bulletin are one row.
 
 A *series* is every figure for one thing counted in one place: the same ``(metric, location,
-subject)``, and the same kind of period. Subjects that name a whole population ("people",
-"Palestinians", or none) form one series; parts of it ("children", "soldiers") their own.
-Kinds of period are kept apart because they answer different questions, and mixing them would
-make ordinary reporting look like a contradiction:
+subject)``, and the same kind of period (and, split by source, the same source). Subjects that
+name a whole population ("people", "Palestinians", or none) form one series; parts of it
+("children", "soldiers") their own. Kinds of period are kept apart because they answer different
+questions, and mixing them would make ordinary reporting look like a contradiction:
 
 - ``cumulative``: running totals ("since 7 October"). Only these should never go down, so only
   they get the ``drop`` flag.
@@ -17,25 +22,82 @@ make ordinary reporting look like a contradiction:
   fall legitimately (hostages released), so they are not checked for drops either.
 
 Within a series rows run by date (the figure's ``as_of``, else its article's publication date),
-undated rows last, ties by claim id.
+undated rows last, ties by first claim id. The flags:
+
+- ``drop``: a running total lower, even at its upper bound, than a figure given on an earlier date.
+- ``disagree``: another source gave a different figure for the same thing on the same date (two
+  figures from one source on one date are a revision, not a disagreement). Checked across
+  sources whether or not the series are split by source.
+- ``jump``: a change from the previous date far out of line with the series: more than
+  ``JUMP_FACTOR`` times its median absolute change between dates (a median below 1 counts as 1),
+  once the series has at least ``JUMP_MIN_CHANGES`` such changes. The median, unlike a mean or a
+  standard deviation, is not dragged up by the jumps it is meant to find.
+- ``sum``: daily figures that do not add up. When one source gives exact running totals on two
+  dates and exact ``period`` figures (read as daily) for every date in between, the dailies must
+  sum to the change in the total; if not, the later total and those dailies are flagged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from typing import TypeVar
 
 from claimtrack.cues import cues
 from claimtrack.store import StoredClaim
 
 CUMULATIVE = "cumulative"
+PERIOD = "period"
 UNSPECIFIED = "unspecified"
-_PERIOD_KEYS = frozenset({CUMULATIVE, "period", "event"})
+PERIOD_KEYS = (CUMULATIVE, PERIOD, "event")
+PERIOD_KINDS = (*PERIOD_KEYS, UNSPECIFIED)
 
 DROP = "drop"
 DISAGREE = "disagree"
+JUMP = "jump"
+SUM = "sum"
+JUMP_FACTOR = 5
+JUMP_MIN_CHANGES = 5
+
+Number = int | float
+SeriesKey = tuple[str, str | None, str | None, str]  # metric, location, series subject, period kind
+_K = TypeVar("_K", bound=int | str)  # an article id or an outlet name
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure as reported: a value a source gave for a date, with every claim that printed it.
+
+    ``claim_ids`` run in ascending order, so the first is the earliest stored appearance; it stands
+    for the figure (its ``via`` is that claim's). ``article_ids`` and ``outlets`` are distinct: that
+    claim's article and outlet first, then the others in sorted order.
+    ``review`` holds the reviewers' statuses of its claims, ``corrected`` whether a reviewer changed
+    its value, metric or source (the figure then carries the corrected reading).
+    """
+
+    metric: str
+    location: str | None
+    subject: str | None
+    period: str | None
+    source: str | None
+    date: dt.date | None
+    value: Number
+    value_max: int | None
+    qualifier: str
+    via: tuple[str, ...]
+    claim_ids: tuple[int, ...]
+    article_ids: tuple[int, ...]
+    outlets: tuple[str, ...]
+    review: tuple[str, ...] = ()
+    corrected: bool = False
+
+    @property
+    def first_claim(self) -> int:
+        return self.claim_ids[0]
 
 
 @dataclass(frozen=True)
@@ -44,14 +106,15 @@ class SeriesRow:
 
     ``change``/``change_pct`` compare it with the previous row; both are None for the first row,
     and when either row is undated (an undated figure has no place in time to change from).
-    ``change_pct`` is None too when the previous value is 0.
+    ``change_pct`` is None too when the previous value is 0. ``outlet``, ``article_id`` and
+    ``claim_id`` are those of its first appearance; the ``*_ids`` and ``outlets`` fields list all.
     """
 
     date: dt.date | None
-    value: int | float
+    value: Number
     value_max: int | None
     qualifier: str
-    change: int | float | None
+    change: Number | None
     change_pct: float | None
     source: str | None
     via: tuple[str, ...]
@@ -59,20 +122,36 @@ class SeriesRow:
     article_id: int
     claim_id: int
     flags: tuple[str, ...]
+    claim_ids: tuple[int, ...] = ()
+    article_ids: tuple[int, ...] = ()
+    outlets: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
+    corrected: bool = False
 
 
 @dataclass(frozen=True)
 class Series:
+    """The rows of one series; ``source`` is set when series are split by source (``by_source``)."""
+
     metric: str
     location: str | None
     subject: str | None
     period: str
     rows: tuple[SeriesRow, ...]
+    source: str | None = None
+    by_source: bool = False
+
+    @property
+    def title(self) -> str:
+        parts = [self.metric, self.location or "anywhere", self.subject or "anyone", self.period]
+        if self.by_source:
+            parts.append(self.source or "no source")
+        return " · ".join(parts)
 
 
 def period_key(period: str | None) -> str:
     """The series a claim's period puts it in: null and unknown periods count as unspecified."""
-    return period if period in _PERIOD_KEYS else UNSPECIFIED
+    return period if period in PERIOD_KEYS else UNSPECIFIED
 
 
 def claim_date(claim: StoredClaim) -> dt.date | None:
@@ -86,25 +165,246 @@ def series_subject(subject: str | None) -> str | None:
     return None if subject is None or subject in cues().general_subjects else subject
 
 
-def build_series(claims: Sequence[StoredClaim]) -> list[Series]:
-    """Group claims into series, most rows first (then by metric, location, subject, period)."""
-    groups: dict[tuple[str, str | None, str | None, str], list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        key = (claim.metric, claim.location, series_subject(claim.subject), period_key(claim.period))
-        groups[key].append(claim)
-    series = [Series(metric, location, _shown_subject(subject, members), period, _rows(members, period == CUMULATIVE))
-              for (metric, location, subject, period), members in groups.items()]
-    series.sort(key=lambda s: (-len(s.rows), s.metric, s.location or "", s.subject or "", s.period))
+def series_key(figure: Figure) -> SeriesKey:
+    return figure.metric, figure.location, series_subject(figure.subject), period_key(figure.period)
+
+
+def repeat_key(figure: Figure) -> tuple[object, ...]:
+    """What makes two appearances one figure: series, source, date, and the figure as printed."""
+    return (*series_key(figure), figure.source, figure.date, figure.value, figure.value_max, figure.qualifier)
+
+
+def collapse(claims: Iterable[StoredClaim]) -> list[Figure]:
+    """Claims as figures, repeats (the same figure from the same source for the same date) merged."""
+    return merge_repeats(_figure_of(claim) for claim in claims)
+
+
+def merge_repeats(figures: Iterable[Figure]) -> list[Figure]:
+    """Figures with the same :func:`repeat_key` merged into one, in order of first claim."""
+    merged: dict[tuple[object, ...], Figure] = {}
+    for figure in figures:
+        key = repeat_key(figure)
+        seen = merged.get(key)
+        merged[key] = figure if seen is None else _merge(seen, figure)
+    return sorted(merged.values(), key=lambda f: f.first_claim)
+
+
+def _figure_of(claim: StoredClaim) -> Figure:
+    return Figure(
+        metric=claim.metric, location=claim.location, subject=claim.subject, period=claim.period,
+        source=claim.source, date=claim_date(claim), value=claim.value, value_max=claim.value_max,
+        qualifier=claim.qualifier, via=claim.via, claim_ids=(claim.claim_id,), article_ids=(claim.article_id,),
+        outlets=(claim.outlet,) if claim.outlet else (),
+    )
+
+
+def _merge(a: Figure, b: Figure) -> Figure:
+    first, second = (a, b) if a.first_claim <= b.first_claim else (b, a)
+    return replace(
+        first,
+        subject=first.subject if first.subject == second.subject else series_subject(first.subject),
+        claim_ids=tuple(sorted({*first.claim_ids, *second.claim_ids})),
+        article_ids=first_then_sorted(first.article_ids[0], first.article_ids + second.article_ids),
+        outlets=first_then_sorted(first.outlets[0] if first.outlets else None, first.outlets + second.outlets),
+        review=tuple(sorted({*first.review, *second.review})),
+        corrected=first.corrected or second.corrected,
+    )
+
+
+def first_then_sorted(first: _K | None, items: Iterable[_K]) -> tuple[_K, ...]:
+    """Distinct items, ``first`` (when given) first and the rest sorted: a stable order however they came."""
+    rest: set[_K] = set(items)
+    if first is None:
+        return tuple(sorted(rest))
+    rest.discard(first)
+    return (first, *sorted(rest))
+
+
+def build_series(claims: Sequence[StoredClaim], by_source: bool = False) -> list[Series]:
+    """Group claims into series, repeats collapsed (see :func:`series_of`)."""
+    return series_of(collapse(claims), by_source)
+
+
+def series_of(figures: Sequence[Figure], by_source: bool = False) -> list[Series]:
+    """Figures grouped into series, flagged, most rows first (then by metric, location, subject, period)."""
+    marks = _flag_map(figures)
+    groups: dict[tuple[SeriesKey, str | None], list[Figure]] = defaultdict(list)
+    for figure in figures:
+        groups[(series_key(figure), figure.source if by_source else None)].append(figure)
+    series = [
+        Series(metric, location, _shown_subject(subject, members), period,
+               _rows(members, period == CUMULATIVE, marks), source, by_source)
+        for ((metric, location, subject, period), source), members in groups.items()
+    ]
+    series.sort(key=lambda s: (-len(s.rows), s.metric, s.location or "", s.subject or "", s.period, s.source or ""))
     return series
 
 
-def _shown_subject(key: str | None, members: list[StoredClaim]) -> str | None:
+def only_periods(series: Sequence[Series], periods: Collection[str] | None) -> list[Series]:
+    """The series of the given kinds of period (all when None); flags were set on all of them."""
+    return [s for s in series if periods is None or s.period in periods]
+
+
+def _shown_subject(key: str | None, members: list[Figure]) -> str | None:
     """The subject a series shows: the members' own wording when they all agree."""
-    worded = {c.subject for c in members}
+    worded = {f.subject for f in members}
     return worded.pop() if len(worded) == 1 else key
 
 
-def series_to_json(series: list[Series]) -> list[dict[str, object]]:
+def _flag_map(figures: Sequence[Figure]) -> dict[int, set[str]]:
+    """Flags that compare a figure with figures of other series or sources, by first claim id."""
+    marks: dict[int, set[str]] = defaultdict(set)
+    for claim_id in _disagreeing(figures):
+        marks[claim_id].add(DISAGREE)
+    for claim_id in _not_adding_up(figures):
+        marks[claim_id].add(SUM)
+    return marks
+
+
+def _disagreeing(figures: Sequence[Figure]) -> set[int]:
+    """Figures another source contradicts on the same date in the same series."""
+    same_day: dict[tuple[SeriesKey, dt.date], list[Figure]] = defaultdict(list)
+    for figure in figures:
+        if figure.date is not None:
+            same_day[(series_key(figure), figure.date)].append(figure)
+    found: set[int] = set()
+    for group in same_day.values():
+        if len(group) < 2:
+            continue
+        given: dict[str | None, set[tuple[Number, int | None]]] = defaultdict(set)  # source -> its figures
+        for f in group:
+            given[f.source].add((f.value, f.value_max))
+        if len(given) < 2:
+            continue
+        for f in group:
+            own = (f.value, f.value_max)
+            if any(source != f.source and (len(seen) > 1 or own not in seen) for source, seen in given.items()):
+                found.add(f.first_claim)
+    return found
+
+
+def _not_adding_up(figures: Sequence[Figure]) -> set[int]:
+    """Running totals whose change one source's daily figures in between contradict, and those dailies."""
+    totals: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
+    dailies: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
+    for figure in figures:
+        kind = period_key(figure.period)
+        if figure.date is None or kind not in (CUMULATIVE, PERIOD) or not _exact(figure):
+            continue
+        metric, location, subject, _ = series_key(figure)
+        into = totals if kind == CUMULATIVE else dailies
+        into[(metric, location, subject, figure.source)][figure.date].append(figure)
+    found: set[int] = set()
+    for key, daily in dailies.items():
+        by_date = totals.get(key, {})
+        for start, end in pairwise(sorted(by_date)):
+            found |= _check_interval(by_date[start], by_date[end], daily, start, end)
+    return found
+
+
+def _check_interval(opening: list[Figure], closing: list[Figure], daily: dict[dt.date, list[Figure]],
+                    start: dt.date, end: dt.date) -> set[int]:
+    """Flags for one stretch between two running totals, when every value in it is unambiguous."""
+    first, last = _one_value(opening), _one_value(closing)
+    days = [start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1)]
+    values = [_one_value(daily.get(day, [])) for day in days]
+    if first is None or last is None or any(v is None for v in values):
+        return set()
+    if sum(v for v in values if v is not None) == last - first:
+        return set()
+    return {f.first_claim for f in closing} | {f.first_claim for day in days for f in daily[day]}
+
+
+def _one_value(figures: list[Figure]) -> Number | None:
+    """The value the figures agree on, or None when there are none or they differ."""
+    values = {f.value for f in figures}
+    return values.pop() if len(values) == 1 else None
+
+
+def _exact(figure: Figure) -> bool:
+    return figure.qualifier == "exact" and figure.value_max is None
+
+
+def _figure(figure: Figure) -> tuple[Number, int | None]:
+    return figure.value, figure.value_max
+
+
+def _rows(figures: list[Figure], cumulative: bool, marks: dict[int, set[str]]) -> tuple[SeriesRow, ...]:
+    ordered = sorted(figures, key=_order)
+    changes = [_change(prev, fig) for prev, fig in zip([None, *ordered], ordered, strict=False)]
+    drops = _drops(ordered) if cumulative else set()
+    jumps = _jumps(ordered, [change for change, _ in changes])
+    rows = []
+    for index, (figure, (change, change_pct)) in enumerate(zip(ordered, changes, strict=True)):
+        marked = marks.get(figure.first_claim, set())
+        flags = [name for name, on in ((DROP, index in drops), (DISAGREE, DISAGREE in marked),
+                                       (JUMP, index in jumps), (SUM, SUM in marked)) if on]
+        rows.append(SeriesRow(
+            date=figure.date, value=figure.value, value_max=figure.value_max, qualifier=figure.qualifier,
+            change=change, change_pct=change_pct, source=figure.source, via=figure.via,
+            outlet=figure.outlets[0] if figure.outlets else None, article_id=figure.article_ids[0],
+            claim_id=figure.first_claim, flags=tuple(flags), claim_ids=figure.claim_ids,
+            article_ids=figure.article_ids, outlets=figure.outlets, review=figure.review, corrected=figure.corrected,
+        ))
+    return tuple(rows)
+
+
+def _order(figure: Figure) -> tuple[bool, dt.date, int]:
+    return (figure.date is None, figure.date or dt.date.min, figure.first_claim)
+
+
+def _drops(ordered: list[Figure]) -> set[int]:
+    """Indexes of dated rows whose upper bound is below the highest lower bound on any earlier date."""
+    found: set[int] = set()
+    highest_before: Number | None = None
+    highest_today: Number | None = None
+    for index, figure in enumerate(ordered):
+        if figure.date is None:
+            break  # undated rows come last and have no earlier date
+        if index and figure.date != ordered[index - 1].date:
+            highest_before = _max(highest_before, highest_today)
+            highest_today = None
+        if highest_before is not None and _upper(figure) < highest_before:
+            found.add(index)
+        highest_today = _max(highest_today, figure.value)
+    return found
+
+
+def _jumps(ordered: list[Figure], changes: list[Number | None]) -> set[int]:
+    """Indexes of rows whose change from the previous date is far out of line (see the module notes)."""
+    between_dates = {
+        index: abs(change) for index, change in enumerate(changes)
+        if change is not None and ordered[index].date != ordered[index - 1].date
+    }
+    if len(between_dates) < JUMP_MIN_CHANGES:
+        return set()
+    threshold = JUMP_FACTOR * max(statistics.median(between_dates.values()), 1)
+    return {index for index, size in between_dates.items() if size > threshold}
+
+
+def _upper(figure: Figure) -> Number:
+    # A range or vague figure only contradicts an earlier total if even its upper bound is lower.
+    return figure.value_max if figure.value_max is not None else figure.value
+
+
+def _max(a: Number | None, b: Number | None) -> Number | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _change(previous: Figure | None, figure: Figure) -> tuple[Number | None, float | None]:
+    if previous is None or previous.date is None or figure.date is None:
+        return None, None
+    change = figure.value - previous.value
+    if previous.value == 0:
+        return change, None
+    return change, round(change / previous.value * 100, 1)
+
+
+def series_to_json(series: Sequence[Series]) -> list[dict[str, object]]:
     """Series as JSON-ready dicts (dates as YYYY-MM-DD, tuples as lists)."""
     return [
         {
@@ -112,6 +412,8 @@ def series_to_json(series: list[Series]) -> list[dict[str, object]]:
             "location": s.location,
             "subject": s.subject,
             "period": s.period,
+            "source": s.source,
+            "by_source": s.by_source,
             "rows": [_row_to_json(row) for row in s.rows],
         }
         for s in series
@@ -132,70 +434,38 @@ def _row_to_json(row: SeriesRow) -> dict[str, object]:
         "article_id": row.article_id,
         "claim_id": row.claim_id,
         "flags": list(row.flags),
+        "article_count": len(row.article_ids),
+        "outlet_count": len(row.outlets),
+        "claim_ids": list(row.claim_ids),
+        "article_ids": list(row.article_ids),
+        "outlets": list(row.outlets),
+        "review": list(row.review),
+        "corrected": row.corrected,
     }
 
 
-def _rows(claims: list[StoredClaim], cumulative: bool) -> tuple[SeriesRow, ...]:
-    ordered = sorted(claims, key=_order)
-    disputed = _disputed_dates(ordered)
-    rows: list[SeriesRow] = []
-    previous: StoredClaim | None = None
-    highest_before: int | float | None = None  # highest lower bound on any earlier date
-    highest_today: int | float | None = None
-    for claim in ordered:
-        date = claim_date(claim)
-        if previous is not None and date != claim_date(previous):
-            highest_before = _max(highest_before, highest_today)
-            highest_today = None
-        flags: list[str] = []
-        if cumulative and date is not None and highest_before is not None and _upper(claim) < highest_before:
-            flags.append(DROP)
-        if date in disputed:
-            flags.append(DISAGREE)
-        if date is not None:
-            highest_today = _max(highest_today, claim.value)
-        change, change_pct = _change(previous, claim)
-        rows.append(SeriesRow(
-            date=date, value=claim.value, value_max=claim.value_max, qualifier=claim.qualifier,
-            change=change, change_pct=change_pct, source=claim.source, via=claim.via,
-            outlet=claim.outlet, article_id=claim.article_id, claim_id=claim.claim_id, flags=tuple(flags),
-        ))
-        previous = claim
-    return tuple(rows)
+CSV_HEADER = (
+    "metric", "location", "subject", "period", "series_source", "date", "value", "value_max", "qualifier",
+    "change", "change_pct", "source", "via", "outlet", "article_id", "claim_id", "flags", "article_count",
+    "outlet_count", "outlets", "article_ids", "claim_ids", "review", "corrected",
+)
 
 
-def _order(claim: StoredClaim) -> tuple[bool, dt.date, int]:
-    date = claim_date(claim)
-    return (date is None, date or dt.date.min, claim.claim_id)
+def series_to_csv_rows(series: Sequence[Series]) -> list[list[str]]:
+    """One row per figure under :data:`CSV_HEADER`; lists joined by '; ', empty cells for none."""
+    out = []
+    for s in series:
+        for row in s.rows:
+            cells: list[object] = [
+                s.metric, s.location, s.subject, s.period, s.source if s.by_source else None,
+                row.date.isoformat() if row.date else None, row.value, row.value_max, row.qualifier,
+                row.change, row.change_pct, row.source, _joined(row.via), row.outlet, row.article_id, row.claim_id,
+                _joined(row.flags), len(row.article_ids), len(row.outlets), _joined(row.outlets),
+                _joined(row.article_ids), _joined(row.claim_ids), _joined(row.review), "yes" if row.corrected else "",
+            ]
+            out.append(["" if cell is None else str(cell) for cell in cells])
+    return out
 
 
-def _disputed_dates(claims: list[StoredClaim]) -> set[dt.date]:
-    """Dates on which the series holds more than one distinct figure."""
-    figures: dict[dt.date, set[tuple[int | float, int | None]]] = defaultdict(set)
-    for claim in claims:
-        date = claim_date(claim)
-        if date is not None:
-            figures[date].add((claim.value, claim.value_max))
-    return {date for date, seen in figures.items() if len(seen) > 1}
-
-
-def _upper(claim: StoredClaim) -> int | float:
-    # A range or vague figure only contradicts an earlier total if even its upper bound is lower.
-    return claim.value_max if claim.value_max is not None else claim.value
-
-
-def _max(a: int | float | None, b: int | float | None) -> int | float | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)
-
-
-def _change(previous: StoredClaim | None, claim: StoredClaim) -> tuple[int | float | None, float | None]:
-    if previous is None or claim_date(previous) is None or claim_date(claim) is None:
-        return None, None
-    change = claim.value - previous.value
-    if previous.value == 0:
-        return change, None
-    return change, round(change / previous.value * 100, 1)
+def _joined(items: Iterable[object]) -> str:
+    return "; ".join(str(item) for item in items)

@@ -116,7 +116,7 @@ def test_examples_give_a_killed_series_with_changes_and_a_disagreement(db: Path)
     assert len({r["date"] for r in longest["rows"]}) >= 4
     assert any(r["change"] for r in longest["rows"])
     assert any("disagree" in r["flags"] for s in series for r in s["rows"])
-    assert set(longest) == {"metric", "location", "subject", "period", "rows"}
+    assert set(longest) == {"metric", "location", "subject", "period", "source", "by_source", "rows"}
     assert {"date", "value", "value_max", "qualifier", "change", "source", "via", "outlet", "article_id",
             "claim_id"} <= set(longest["rows"][0])
 

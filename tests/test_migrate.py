@@ -106,7 +106,8 @@ def test_every_version_has_a_step_up_to_the_current_one() -> None:
 def downgrade_to_v1(db_url: str) -> None:
     """Turn a current database into what version 1 was, on either database, for the migration tests."""
     for statement in ("DROP VIEW claims_full", "DROP VIEW sources_summary", "DROP TABLE reviews",
-                      "DROP INDEX ix_claims_reviewed_metric"):
+                      "DROP INDEX ix_claims_reviewed_metric", "DROP INDEX ix_claims_series",
+                      "DROP INDEX ix_articles_id_published_outlet"):
         sql(db_url, statement)
     for column in ("review_status", "reviewed_value", "reviewed_metric", "reviewed_source"):
         sql(db_url, f"ALTER TABLE claims DROP COLUMN {column}")

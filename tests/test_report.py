@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack.records import Article, Claim, Extraction
-from claimtrack.report import Series, SeriesRow, build_series, series_to_json
+from claimtrack.report import (
+    CSV_HEADER,
+    Series,
+    SeriesRow,
+    build_series,
+    only_periods,
+    series_to_csv_rows,
+    series_to_json,
+)
 from claimtrack.store import Store, StoredClaim
 
 D1, D2, D3 = dt.date(2023, 10, 10), dt.date(2023, 10, 11), dt.date(2023, 10, 12)
@@ -127,31 +135,40 @@ def test_same_figure_from_two_sources_is_no_disagreement() -> None:
 
 
 def test_lower_figure_on_the_same_day_is_disagreement_not_drop() -> None:
-    series = only(build_series([stored(1, 500, D1), stored(2, 480, D1), stored(3, 470, D2)]))
+    series = only(build_series([stored(1, 500, D1), stored(2, 480, D1, source="UN"), stored(3, 470, D2)]))
     assert column(series, "flags") == [("disagree",), ("disagree",), ("drop",)]
+
+
+def test_two_figures_from_one_source_on_one_date_are_a_revision_not_a_disagreement() -> None:
+    series = only(build_series([stored(1, 136, D1), stored(2, 142, D1), stored(3, 150, D1, source="Red Crescent")]))
+    assert column(series, "flags") == [("disagree",), ("disagree",), ("disagree",)]  # each differs from 150
+    revised = only(build_series([stored(1, 136, D1), stored(2, 142, D1)]))
+    assert column(revised, "flags") == [(), ()]
 
 
 def test_row_carries_provenance() -> None:
     row = only(build_series([stored(7, 42, D1)])).rows[0]
     assert row == SeriesRow(date=D1, value=42, value_max=None, qualifier="exact", change=None,
                             change_pct=None, source="Gaza Health Ministry", via=("Reuters",),
-                            outlet="Alhurra", article_id=107, claim_id=7, flags=())
+                            outlet="Alhurra", article_id=107, claim_id=7, flags=(), claim_ids=(7,),
+                            article_ids=(107,), outlets=("Alhurra",))
 
 
 def test_json_shape() -> None:
     data = series_to_json(build_series([stored(1, 100, D1), stored(2, 90, D2), stored(3, 5, None)]))
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     [entry] = data
-    assert set(entry) == {"metric", "location", "subject", "period", "rows"}
-    assert (entry["metric"], entry["location"], entry["subject"], entry["period"]) == (
-        "killed", "Gaza", "Palestinians", "cumulative")
+    assert set(entry) == {"metric", "location", "subject", "period", "source", "by_source", "rows"}
+    assert (entry["metric"], entry["location"], entry["subject"], entry["period"], entry["source"]) == (
+        "killed", "Gaza", "Palestinians", "cumulative", None)
     rows = entry["rows"]
     assert isinstance(rows, list)
-    assert set(rows[0]) == {f.name for f in dataclasses.fields(SeriesRow)}
+    assert set(rows[0]) == {f.name for f in dataclasses.fields(SeriesRow)} | {"article_count", "outlet_count"}
     assert rows[1] == {
         "date": "2023-10-11", "value": 90, "value_max": None, "qualifier": "exact", "change": -10,
         "change_pct": -10.0, "source": "Gaza Health Ministry", "via": ["Reuters"], "outlet": "Alhurra",
-        "article_id": 102, "claim_id": 2, "flags": ["drop"],
+        "article_id": 102, "claim_id": 2, "flags": ["drop"], "article_count": 1, "outlet_count": 1,
+        "claim_ids": [2], "article_ids": [102], "outlets": ["Alhurra"], "review": [], "corrected": False,
     }
     assert rows[2]["date"] is None
 
@@ -161,7 +178,7 @@ def test_changes_add_up_and_drops_match_earlier_days(figures: list[tuple[int, dt
     claims = [stored(i, value, date) for i, (value, date) in enumerate(figures)]
     series = only(build_series(claims))
     values = [row.value for row in series.rows]
-    assert sorted(values) == sorted(value for value, _ in figures)
+    assert sorted(values) == sorted(value for value, _ in set(figures))  # a repeated figure is one row
     assert sum(row.change or 0 for row in series.rows) == values[-1] - values[0]
     for row in series.rows:
         assert row.date is not None
@@ -210,3 +227,102 @@ def test_whole_population_wordings_form_one_series() -> None:
         (None, [1000, 1100, 1200]),
         ("children", [400]),
     ]
+
+
+def relayed(claim_id: int, value: int, date: dt.date, outlet: str, article_id: int, **fields: object) -> StoredClaim:
+    """A claim as one outlet printed a figure, in article ``article_id``."""
+    claim = stored(claim_id, value, date, **fields)  # type: ignore[arg-type]
+    return dataclasses.replace(claim, outlet=outlet, article_id=article_id)
+
+
+def test_a_figure_relayed_by_many_outlets_is_one_row() -> None:
+    """Five outlets printing one ministry bulletin make one figure, not five."""
+    claims = [relayed(i, 4200, D2, outlet, 10 + i) for i, outlet in enumerate(
+        ["Alhurra", "Reuters", "Al Jazeera", "Reuters", "BBC"], start=1)]
+    claims += [relayed(9, 4200, D2, "BBC", 15)]  # the same article printed it twice
+    row = only(build_series([stored(0, 4000, D1), *claims])).rows[1]
+    assert (row.value, row.claim_id, row.article_id, row.outlet) == (4200, 1, 11, "Alhurra")
+    assert row.claim_ids == (1, 2, 3, 4, 5, 9)
+    assert row.article_ids == (11, 12, 13, 14, 15)
+    assert row.outlets == ("Alhurra", "Al Jazeera", "BBC", "Reuters")  # the first one's first, then sorted
+    assert row.change == 200
+
+
+def test_repeats_need_the_same_source_date_and_reading() -> None:
+    series = only(build_series([
+        stored(1, 4200, D2), stored(2, 4200, D2, source="UN"),  # another source
+        stored(3, 4200, D3),  # another date
+        stored(4, 4200, D2, qualifier="at_least"),  # another reading
+    ]))
+    assert [(row.claim_ids, row.source) for row in series.rows] == [
+        ((1,), "Gaza Health Ministry"), ((2,), "UN"), ((4,), "Gaza Health Ministry"), ((3,), "Gaza Health Ministry")]
+
+
+def test_by_source_gives_one_series_per_source_and_still_sees_disagreement() -> None:
+    claims = [stored(1, 1000, D1), stored(2, 1100, D1, source="UN"), stored(3, 1050, D2),
+              stored(4, 1150, D2, source="UN")]
+    series = build_series(claims, by_source=True)
+    assert [(s.source, column(s, "value")) for s in series] == [
+        ("Gaza Health Ministry", [1000, 1050]), ("UN", [1100, 1150])]
+    assert series[0].title == "killed · Gaza · Palestinians · cumulative · Gaza Health Ministry"
+    assert all(row.flags == ("disagree",) for s in series for row in s.rows)
+
+
+def steady(values: list[int], **fields: object) -> list[StoredClaim]:
+    """One figure a day from 2023-10-10 on."""
+    return [stored(i, value, D1 + dt.timedelta(days=i), **fields)  # type: ignore[arg-type]
+            for i, value in enumerate(values)]
+
+
+def test_jump_is_a_change_far_out_of_line_with_the_median_change() -> None:
+    series = only(build_series(steady([100, 110, 121, 130, 142, 900, 910, 921])))
+    # changes 10, 11, 9, 12, 758, 10, 11: the median is 11, so anything above 55 is a jump
+    assert column(series, "flags") == [(), (), (), (), (), ("jump",), (), ()]
+
+
+def test_no_jump_in_a_short_or_evenly_growing_series() -> None:
+    assert "jump" not in str(column(only(build_series(steady([100, 900, 910]))), "flags"))
+    uneven = only(build_series(steady([100, 160, 230, 250, 350, 410, 420, 530, 540, 800])))
+    assert all("jump" not in row.flags for row in uneven.rows)  # 260 is under 5 × the median 60
+
+
+def test_a_stalled_series_counts_its_median_change_as_at_least_one() -> None:
+    series = only(build_series(steady([50, 50, 50, 50, 50, 53, 60])))
+    assert column(series, "flags") == [(), (), (), (), (), (), ("jump",)]  # 7 > 5 × 1; 3 is not
+
+
+def test_daily_figures_that_do_not_add_up_to_the_change_in_the_running_total() -> None:
+    D4 = D3 + dt.timedelta(days=1)
+    claims = [
+        stored(1, 1000, D1), stored(2, 1060, D3), stored(3, 1090, D4),  # running totals
+        stored(4, 25, D2, period="period"), stored(5, 35, D3, period="period"),  # 60: adds up
+        stored(6, 50, D4, period="period"),  # but 1090 - 1060 is 30
+    ]
+    by_period = {s.period: s for s in build_series(claims)}
+    assert column(by_period["cumulative"], "flags") == [(), (), ("sum",)]
+    assert column(by_period["period"], "flags") == [(), (), ("sum",)]
+
+
+def test_sum_is_checked_only_when_every_day_has_one_exact_figure_from_the_same_source() -> None:
+    D4 = D3 + dt.timedelta(days=1)
+    gap = [stored(1, 1000, D1), stored(2, 1100, D4), stored(3, 5, D2, period="period")]  # D3 missing
+    other_source = [stored(1, 1000, D1), stored(2, 1100, D2), stored(3, 5, D2, period="period", source="UN")]
+    vague = [stored(1, 1000, D1), stored(2, 1100, D2), stored(3, 5, D2, period="period", qualifier="at_least")]
+    for claims in (gap, other_source, vague):
+        assert all("sum" not in row.flags for s in build_series(claims) for row in s.rows)
+
+
+def test_only_periods_keeps_the_kinds_asked_for() -> None:
+    series = build_series([stored(1, 4000, D1), stored(2, 200, D1, period="period"), stored(3, 9, D1, period=None)])
+    assert [s.period for s in only_periods(series, ["period", "unspecified"])] == ["period", "unspecified"]
+    assert only_periods(series, None) == series
+
+
+def test_csv_rows_have_one_cell_per_header_column() -> None:
+    claims = [relayed(1, 100, D1, "Alhurra", 5), relayed(2, 100, D1, "BBC", 6), stored(3, 90, D2)]
+    rows = series_to_csv_rows(build_series(claims))
+    assert all(len(row) == len(CSV_HEADER) for row in rows)
+    first = dict(zip(CSV_HEADER, rows[0], strict=True))
+    assert (first["date"], first["value"], first["outlets"], first["article_count"], first["claim_ids"]) == (
+        "2023-10-10", "100", "Alhurra; BBC", "2", "1; 2")
+    assert dict(zip(CSV_HEADER, rows[1], strict=True))["flags"] == "drop"

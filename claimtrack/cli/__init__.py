@@ -11,6 +11,7 @@ from claimtrack.cli import (  # noqa: F401  (importing a command module register
     export_cmd,
     extract_cmd,
     reextract_cmd,
+    report_cmd,
     review_cmd,
 )
 from claimtrack.cli.common import app

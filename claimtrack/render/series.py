@@ -9,13 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.render.common import number, value_text
-from claimtrack.report import Series
+from claimtrack.report import Series, SeriesRow
+
+REVIEW_STYLES = {"verified": "green", "disputed": "yellow", "wrong": "bold magenta", "corrected": "cyan"}
 
 
 def series_table(series: Series) -> Table:
-    name = " · ".join(x for x in (series.metric, series.location or "anywhere", series.subject or "anyone",
-                                  series.period) if x)
-    table = Table(title=name, title_justify="left")
+    table = Table(title=series.title, title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("date", "left"), ("value", "right"), ("change", "right"), ("%", "right"), ("source", "left"),
         ("outlet", "left"), ("art.", "right"), ("claim", "right"), ("flags", "left"))
@@ -27,11 +27,26 @@ def series_table(series: Series) -> Table:
         source = row.source or "—"
         if row.via:
             source += " (via " + ", ".join(row.via) + ")"
-        flags = Text(", ".join(row.flags), style="bold red") if row.flags else Text("")
         table.add_row(row.date.isoformat() if row.date else "undated",
                       value_text(row.value, row.value_max, row.qualifier), change, pct, source,
-                      row.outlet or "", str(row.article_id), str(row.claim_id), flags)
+                      _with_more(row.outlet or "", len(row.outlets)),
+                      _with_more(str(row.article_id), len(row.article_ids)), str(row.claim_id), flags_text(row))
     return table
+
+
+def flags_text(row: SeriesRow) -> Text:
+    """The row's flags in red, then its review marks ('verified', 'corrected'...) in their colours."""
+    text = Text(", ".join(row.flags), style="bold red")
+    marks = [*row.review, *(["corrected"] if row.corrected else [])]
+    for mark in marks:
+        text.append(", " if text else "")
+        text.append(mark, style=REVIEW_STYLES.get(mark, ""))
+    return text
+
+
+def _with_more(first: str, count: int) -> str:
+    """The first of ``count`` appearances, and how many more there are: 'Meridian Wire (+2)'."""
+    return first if count <= 1 else f"{first} (+{count - 1})"
 
 
 def print_series(con: Console, series: Sequence[Series]) -> None:

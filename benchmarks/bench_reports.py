@@ -1,0 +1,220 @@
+"""How fast `claimtrack diff` reports on a large database: seconds for one metric over 1,000,000 claims.
+
+Run on demand (not part of the tests):
+
+    python benchmarks/bench_reports.py [--claims 1000000] [--articles 50000] [--db PATH] [--keep]
+
+It builds an SQLite database through claimtrack's own schema, inserting rows directly (no
+extraction), shaped like wire reporting: every day each source of each place issues one bulletin
+(a running toll per subject, a daily toll, the toll of one strike, stocks such as hostages held),
+and the articles of the following days relay those bulletins, so most figures are printed by
+many outlets. Then it times ``diff --metric killed`` through the library and through the CLI
+(JSON, CSV and the table, output thrown away) and prints seconds. The target is 0.5 s for the
+library call. A database given with --db is reused when it already exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from itertools import accumulate
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from claimtrack.cli import app
+from claimtrack.report import series_of
+from claimtrack.series_query import Filters, fetch_figures, load_series
+from claimtrack.store import Store
+
+START = dt.date(2023, 10, 7)
+DAYS = 420
+# place -> (weight, sources reporting on it)
+PLACES: dict[str | None, tuple[float, tuple[str | None, ...]]] = {
+    "Gaza": (0.45, ("Gaza Health Ministry", "Gaza Civil Defence", "UN OCHA", None)),
+    "Israel": (0.10, ("Israeli army", "Israeli Government Press Office", None)),
+    "southern Lebanon": (0.12, ("Lebanese Health Ministry", "Hezbollah", "Israeli army")),
+    "West Bank": (0.10, ("Palestinian Health Ministry", "WAFA", "UN OCHA")),
+    "Khartoum": (0.06, ("Sudan Federal Ministry of Health", "Sudanese Red Crescent")),
+    "Darfur": (0.04, ("Sudan Federal Ministry of Health", "UN OCHA")),
+    "Kharkiv": (0.03, ("Ukrainian officials", None)),
+    None: (0.10, ("Gaza Health Ministry", "Israeli army", None)),
+}
+# metric -> (weight, daily growth of its running toll)
+METRICS = {
+    "killed": (0.36, 60), "wounded": (0.24, 150), "displaced": (0.08, 4000), "hostages": (0.06, 0),
+    "missing": (0.06, 10), "detained": (0.05, 20), "rockets": (0.05, 40), "released": (0.03, 3),
+    "airstrikes": (0.03, 30), "drones": (0.02, 5), "troops": (0.02, 0),
+}
+# What a bulletin gives for a metric: (subject, period) items, and how often articles quote each.
+ITEMS = ((None, "cumulative", 0.45), ("children", "cumulative", 0.12), ("women", "cumulative", 0.06),
+         ("soldiers", "cumulative", 0.04), (None, "period", 0.18), (None, "event", 0.1), (None, None, 0.05))
+WHOLE = (None, "people", "Palestinians")  # ways articles word the whole population
+QUALIFIERS = ("exact", "exact", "exact", "at_least", "more_than", "approx")
+OUTLETS = [f"Outlet {i}" for i in range(40)] + [f"صحيفة رقم {i}" for i in range(20)]
+RELAYS = ((), ("Reuters",), ("AFP",), ("AP",), ("WAFA",))
+SENTENCE = "The toll rose to {n} people killed since the war began, {s} said on {d}, in a statement relayed by {o}."
+ARTICLE = ("Residents described a night of heavy bombardment and said they had nowhere safe to go. "
+           "Aid agencies warned that supplies of fuel, food and medicine were running out. ") * 8
+
+
+def stable(*parts: object) -> int:
+    """A hash that is the same in every run (Python's own is salted per process)."""
+    return zlib.crc32("/".join(map(str, parts)).encode())
+
+
+def bulletin_value(metric: str, place: str | None, source: str | None, subject: str | None, period: str | None,
+                   day: int) -> int:
+    """The figure a source gives on a day: a running toll that grows, with sources a little apart."""
+    growth = METRICS[metric][1]
+    share = {"children": 0.4, "women": 0.25, "soldiers": 0.05}.get(subject or "", 1.0)
+    offset = (stable(place, source) % 7) / 100  # each source's count runs a few percent apart
+    if period == "cumulative":
+        return int((1000 + growth * day) * share * (1 + offset))
+    if period == "period":
+        return max(0, int(growth * share * (0.5 + stable(day) % 100 / 100)))
+    if period == "event":
+        return 3 + stable(day, source) % 40
+    return int(240 * share + day % 5)  # a stock (hostages held, people missing)
+
+
+def claim_rows(claims: int, articles: int, seed: int, reviewed: float = 0.005,
+               days: int = DAYS) -> Iterator[tuple[object, ...]]:
+    """Claim rows for the claims table: each article relays figures of the bulletins of its day or just before."""
+    rng = random.Random(seed)
+    places = list(PLACES)
+    place_weights = list(accumulate(PLACES[p][0] for p in places))
+    metrics = list(METRICS)
+    metric_weights = list(accumulate(METRICS[m][0] for m in metrics))
+    item_weights = list(accumulate(weight for _, _, weight in ITEMS))
+    per_article = claims // articles
+    claim_id = 0
+    for article_id in range(1, articles + 1):
+        day = (article_id - 1) * days // articles
+        for _ in range(per_article):
+            claim_id += 1
+            place = rng.choices(places, cum_weights=place_weights)[0]
+            source = rng.choice(PLACES[place][1])
+            metric = rng.choices(metrics, cum_weights=metric_weights)[0]
+            subject, period, _ = rng.choices(ITEMS, cum_weights=item_weights)[0]
+            lag = rng.choices((0, 1, 2), (0.7, 0.25, 0.05))[0]  # relaying yesterday's bulletin
+            figure_day = max(0, day - lag)
+            value = bulletin_value(metric, place, source, subject, period, figure_day)
+            if rng.random() < 0.01:  # a misread or misprinted figure
+                value = value * 10 + 1
+            as_of = (START + dt.timedelta(days=figure_day)).isoformat() if lag or rng.random() < 0.3 else None
+            qualifier = QUALIFIERS[stable(place, source, metric, period) % len(QUALIFIERS)]
+            review = rng.random() / reviewed if reviewed else 1.0  # a fraction `reviewed` of claims is reviewed
+            status = "verified" if review < 0.8 else "disputed" if review < 1 else None
+            reviewed_value = value + 1 if review < 0.1 else None
+            sentence = SENTENCE.format(n=value, s=source or "officials", d=as_of or "Tuesday", o="a wire")
+            start = sentence.index(str(value))
+            yield (claim_id, article_id, metric, value, None, None, qualifier,
+                   rng.choice(WHOLE) if subject is None else subject, place, period, source,
+                   json.dumps(list(rng.choice(RELAYS))), as_of, start, start + len(str(value)), str(value), sentence,
+                   0, "digits", 0.9, "[]", "[]", "2024-01-01 00:00:00", status, reviewed_value, None, None)
+
+
+def build(path: Path, claims: int, articles: int, seed: int = 7, reviewed: float = 0.005, days: int = DAYS) -> None:
+    """A claimtrack database at ``path`` holding ``claims`` claims over ``articles`` articles published over ``days``.
+
+    A fraction ``reviewed`` of the claims carries a review status, a tenth of those a corrected value.
+    """
+    Store.open(str(path)).close()  # claimtrack's own schema, views and indexes
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(seed)
+    # Inserting first and indexing after is several times faster than keeping the indexes up to date.
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims' "
+                           "AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    with conn:
+        conn.executemany("INSERT INTO files (id, path, sha256, encoding, text, size_bytes, added_at) "
+                         "VALUES (?, ?, ?, 'utf-8', '', 0, '2024-01-01 00:00:00')",
+                         [(i, f"feed-{i}.jsonl", f"file-{i}") for i in range(1, 101)])
+        conn.executemany(
+            "INSERT INTO articles (id, file_id, index_in_file, start, \"end\", text, sha256, title, outlet, "
+            "published, date_source, lang, added_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?, 'given', 'en', "
+            "'2024-01-01 00:00:00')",
+            [(i, 1 + i % 100, i // 100, f"Article {i}. {ARTICLE}", f"article-{i}", f"Toll rises, day {i}",
+              rng.choice(OUTLETS), (START + dt.timedelta(days=(i - 1) * days // articles)).isoformat())
+             for i in range(1, articles + 1)])
+        conn.executemany(
+            "INSERT INTO claims (id, article_id, metric, value, value_real, value_max, qualifier, subject, location, "
+            "period, source, via, as_of, start, \"end\", text, sentence, sentence_start, rule, confidence, cues, "
+            "flags, created_at, review_status, reviewed_value, reviewed_metric, reviewed_source) "
+            "VALUES (" + ", ".join("?" * 27) + ")",
+            claim_rows(claims, articles, seed, reviewed, days))
+        for _, statement in indexes:
+            conn.execute(statement)
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def timed(what: str, action: Callable[[], object], runs: int = 3) -> float:
+    """Best of ``runs`` wall-clock seconds (the first run also warms the page cache)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    print(f"{what:<48} {best:6.3f} s")
+    return best
+
+
+def run_cli(*args: str) -> None:
+    result = CliRunner().invoke(app, list(args))
+    if result.exit_code != 0:
+        raise SystemExit(f"claimtrack {' '.join(args)} failed: {result.stderr or result.exception}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--articles", type=int, default=50_000)
+    parser.add_argument("--db", type=Path, help="database to build, or to reuse when it exists")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="claimtrack-bench-"))
+    path = args.db or folder / "bench.db"
+    if not path.exists():
+        started = time.perf_counter()
+        build(path, args.claims, args.articles)
+        print(f"built {args.claims:,} claims over {args.articles:,} articles in "
+              f"{time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
+    db = str(path)
+    with Store.open(db, create=False) as store:
+        series = load_series(store, Filters(metric="killed"))
+        rows = sum(len(s.rows) for s in series)
+        claims = sum(len(r.claim_ids) for s in series for r in s.rows)
+        print(f"diff --metric killed: {len(series)} series, {rows:,} rows standing for {claims:,} claims")
+        figures = fetch_figures(store, Filters(metric="killed"))
+        timed("  database: grouping repeats, reading groups", lambda: fetch_figures(store, Filters(metric="killed")))
+        timed("  python: series and flags over the groups", lambda: series_of(figures))
+        library = timed("library: load_series(metric=killed)", lambda: load_series(store, Filters(metric="killed")))
+    timed("cli: diff --metric killed --json", lambda: run_cli("diff", "--metric", "killed", "--db", db, "--json"))
+    timed("cli: diff --metric killed --csv", lambda: run_cli("diff", "--metric", "killed", "--db", db, "--csv"))
+    timed("cli: diff --metric killed --location Gaza --since (30 days)",
+          lambda: run_cli("diff", "--metric", "killed", "--db", db, "--location", "Gaza",
+                          "--since", (START + dt.timedelta(days=DAYS - 30)).isoformat()), runs=1)
+    if not args.db and not args.keep:
+        for leftover in folder.iterdir():
+            leftover.unlink()
+        folder.rmdir()
+    elif not args.db:
+        print(f"database kept at {path}")
+    print(f"target: library call at most 0.5 s: {'met' if library <= 0.5 else 'MISSED'}")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""``claimtrack diff`` over a database: repeats collapsed in SQL, reviewed values, filters, JSON, CSV, plot."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import io
+import itertools
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimtrack.records import Article, Claim, Extraction
+from claimtrack.report import build_series, series_to_json
+from claimtrack.series_query import Filters, fetch_figures, load_series
+from claimtrack.store import Store
+from tests.conftest import EXAMPLES
+from tests.test_cli import plain, run
+
+D1, D2, D3 = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
+_stories = itertools.count(1)
+
+
+def article(store: Store, published: dt.date, outlet: str, *figures: tuple[int, dict[str, Any]]) -> None:
+    """Store one article by ``outlet`` whose sentences each carry one figure (value, claim fields)."""
+    sentences = [f"Figure {value} reported by {outlet} on {published}." for value, _ in figures]
+    text = " ".join(sentences) + f" (Story {next(_stories)}.)"  # no two articles alike, or one is not stored
+    claims = []
+    offset = 0
+    for sentence, (value, fields) in zip(sentences, figures, strict=True):
+        start = text.index(str(value), offset)
+        claim: dict[str, Any] = {
+            "metric": "killed", "value": value, "value_max": None, "qualifier": "exact", "subject": "people",
+            "location": "Gaza", "period": "cumulative", "source": "Gaza Health Ministry", "via": (),
+            "as_of": None, "start": start, "end": start + len(str(value)), "text": str(value),
+            "sentence": sentence, "sentence_start": text.index(sentence), "article": 0, "published": published,
+            "rule": "digits", "confidence": 0.9,
+        }
+        claims.append(Claim(**(claim | fields)))
+        offset = start + len(str(value))
+    store.add(Extraction(text, "utf-8", (Article(0, 0, len(text), None, published, "given", outlet, "en"),),
+                         tuple(claims)), f"{outlet}-{published}.txt")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    with Store.open(str(tmp_path / "c.db")) as opened:
+        yield opened
+
+
+def sql(store: Store, statement: str) -> None:
+    """Write to the database behind the store as the review command would."""
+    conn = sqlite3.connect(store.label)
+    with conn:
+        conn.execute(statement)
+    conn.close()
+
+
+def test_five_outlets_relaying_one_bulletin_are_one_row(store: Store) -> None:
+    for outlet in ("Alhurra", "Reuters", "BBC", "Al Jazeera", "Reuters"):
+        article(store, D2, outlet, (4200, {}))
+    article(store, D1, "WAFA", (4000, {}))
+    [series] = load_series(store, Filters("killed"))
+    first, relayed = series.rows
+    assert (first.value, relayed.value, relayed.change) == (4000, 4200, 200)
+    assert relayed.claim_ids == (1, 2, 3, 4, 5)
+    assert relayed.article_ids == (1, 2, 3, 4, 5)
+    assert relayed.outlet == "Alhurra" and set(relayed.outlets) == {"Alhurra", "Reuters", "BBC", "Al Jazeera"}
+
+
+def test_the_database_groups_repeats_as_the_library_does(tmp_path: Path) -> None:
+    db = tmp_path / "examples.db"
+    assert run("add", str(EXAMPLES), "--db", str(db), "--quiet")[0] == 0
+    with Store.open(str(db), create=False) as store:
+        for metric in ("killed", "wounded", "missing", "displaced"):
+            assert load_series(store, Filters(metric)) == build_series(store.claims(metric=metric)), metric
+            assert load_series(store, Filters(metric), by_source=True) == build_series(
+                store.claims(metric=metric), by_source=True), metric
+
+
+def test_a_reviewed_value_metric_and_source_replace_the_extractors(store: Store) -> None:
+    article(store, D1, "Alhurra", (100, {}), (7, {"metric": "wounded"}))
+    article(store, D2, "BBC", (180, {}))
+    sql(store, "UPDATE claims SET review_status = 'disputed', reviewed_value = 150 WHERE id = 3")
+    sql(store, "UPDATE claims SET review_status = 'verified', reviewed_metric = 'killed', "
+               "reviewed_source = 'UN' WHERE id = 2")
+    rows = {row.claim_id: row for s in load_series(store, Filters("killed")) for row in s.rows}
+    assert (rows[3].value, rows[3].review, rows[3].corrected) == (150, ("disputed",), True)
+    assert (rows[2].value, rows[2].source, rows[2].review) == (7, "UN", ("verified",))
+    assert load_series(store, Filters("wounded")) == []  # its metric is now killed
+    assert rows[1].review == () and not rows[1].corrected
+
+
+def test_a_reviewed_figure_merges_with_the_repeats_it_now_matches(store: Store) -> None:
+    article(store, D1, "Alhurra", (118, {}))
+    article(store, D1, "BBC", (181, {}))  # a misread 118
+    sql(store, "UPDATE claims SET reviewed_value = 118, review_status = 'wrong' WHERE id = 2")
+    [figure] = fetch_figures(store, Filters("killed"))
+    assert (figure.value, figure.claim_ids, figure.outlets, figure.review) == (118, (1, 2), ("Alhurra", "BBC"),
+                                                                             ("wrong",))
+
+
+def test_filters(store: Store) -> None:
+    article(store, D1, "Alhurra", (100, {}), (30, {"subject": "children"}), (5, {"location": "Rafah"}))
+    article(store, D2, "BBC", (120, {"subject": None, "as_of": D3}), (40, {"subject": "children"}))
+    article(store, D3, "BBC", (125, {"source": "UN"}))
+
+    def values(**filters: Any) -> list[int | float]:
+        return sorted(f.value for f in fetch_figures(store, Filters("killed", **filters)))
+
+    assert values(location="rafah") == [5]
+    assert values(subject="children") == [30, 40]
+    assert values(subject="People") == [5, 100, 120, 125]  # the whole population, however worded
+    assert values(outlet="bbc") == [40, 120, 125]
+    assert values(source="un") == [125]
+    assert values(since=D2) == [40, 120, 125]  # 120 is dated by its as_of
+    assert values(until=D2) == [5, 30, 40, 100]
+    assert values(since=D3, until=D3) == [120, 125]
+
+
+def test_source_filter_finds_a_source_by_its_alias(store: Store) -> None:
+    article(store, D1, "Alhurra", (100, {}))
+    sql(store, "INSERT INTO source_aliases (source_id, alias, lang) VALUES (1, 'وزارة الصحة', 'ar')")
+    assert [f.value for f in fetch_figures(store, Filters("killed", source="وزارة الصحة"))] == [100]
+
+
+@pytest.fixture
+def examples_db(db: Path) -> Path:
+    assert run("add", str(EXAMPLES), "--db", str(db), "--quiet")[0] == 0
+    return db
+
+
+def test_json_lists_the_appearances_of_each_row(examples_db: Path) -> None:
+    code, out, _ = run("diff", "--metric", "killed", "--db", str(examples_db), "--json")
+    assert code == 0
+    rows = [row for s in json.loads(out) for row in s["rows"]]
+    repeated = [row for row in rows if row["article_count"] > 1]
+    assert repeated and all(len(row["claim_ids"]) == len(row["article_ids"]) == 2 for row in repeated)
+    assert {"outlets", "outlet_count", "review", "corrected", "flags"} <= set(rows[0])
+
+
+def test_csv_has_a_header_and_one_row_per_figure(examples_db: Path) -> None:
+    code, out, _ = run("diff", "--metric", "killed", "--db", str(examples_db), "--csv")
+    assert code == 0
+    table = list(csv.DictReader(io.StringIO(out)))
+    code, out, _ = run("diff", "--metric", "killed", "--db", str(examples_db), "--json")
+    assert len(table) == sum(len(s["rows"]) for s in json.loads(out))
+    assert {row["metric"] for row in table} == {"killed"}
+    assert any(row["flags"] == "disagree" for row in table)
+
+
+def test_by_source_and_period(examples_db: Path) -> None:
+    code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db), "--by", "source", "--period", "cumulative",
+                       "--subject", "people", "--json")
+    assert code == 0
+    series = json.loads(out)
+    assert all(s["by_source"] and s["period"] == "cumulative" and s["subject"] != "children" for s in series)
+    assert {s["source"] for s in series} >= {"Health Ministry", "Sarra Red Crescent"}
+    assert len({s["source"] for s in series}) == len(series)
+
+
+def test_table_shows_repeats_and_review_marks(examples_db: Path) -> None:
+    sql_conn = sqlite3.connect(examples_db)
+    with sql_conn:
+        sql_conn.execute("UPDATE claims SET review_status = 'verified' WHERE id = 5")
+    sql_conn.close()
+    code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db))
+    assert code == 0
+    text = plain(out)
+    assert "Meridian Wire" in text or "(+1)" in text
+    assert "3 (+1)" in text  # article 3, and one more article printed the same figure
+    assert "verified" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--since", "5 March"), "--since must be a date as YYYY-MM-DD"),
+    (("--until", "2025-13-01"), "--until must be a date as YYYY-MM-DD"),
+    (("--since", "2025-03-08", "--until", "2025-03-01"), "is after --until"),
+    (("--period", "daily"), "--period must be one of"),
+    (("--by", "outlet"), "--by must be source"),
+    (("--json", "--csv"), "choose one of"),
+])
+def test_bad_options_are_one_line_usage_errors(examples_db: Path, args: tuple[str, ...], message: str) -> None:
+    code, out, err = run("diff", "-m", "killed", "--db", str(examples_db), *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err
+
+
+def test_filters_that_match_nothing_say_so(examples_db: Path) -> None:
+    code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db), "--outlet", "Nowhere Times")
+    assert code == 0 and "No killed figures stored for these filters." in out
+
+
+def test_plot_draws_dated_lines_with_labels(examples_db: Path) -> None:
+    code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db), "--plot", "--by", "source",
+                       "--period", "cumulative")
+    assert code == 0
+    assert "killed · anywhere · cumulative" in out  # what every line shares
+    assert "anyone · Health Ministry" in out and "children · Health Ministry" in out  # what sets each apart
+    assert "2025-03-03" in out and "2025-03-08" in out  # dates along the bottom
+    assert "\x1b[" not in out  # no colour codes when not writing to a terminal
+
+
+def test_json_of_an_empty_result_is_an_empty_list(examples_db: Path) -> None:
+    code, out, _ = run("diff", "-m", "rockets", "--db", str(examples_db), "--json")
+    assert code == 0 and json.loads(out) == [] == series_to_json([])
+
+
+def test_the_database_and_the_library_agree_on_wire_shaped_data(tmp_path: Path) -> None:
+    """The benchmark's generator at a small size: relayed bulletins, misreads, whole-population wordings."""
+    spec = importlib.util.spec_from_file_location("bench_reports", EXAMPLES.parent / "benchmarks" / "bench_reports.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    db = tmp_path / "wire.db"
+    bench.build(db, claims=4000, articles=200, reviewed=0, days=10)  # the library reads no reviews
+    with Store.open(str(db), create=False) as store:
+        for metric in ("killed", "wounded", "hostages"):
+            from_sql = load_series(store, Filters(metric), by_source=True)
+            assert from_sql == build_series(store.claims(metric=metric), by_source=True), metric
+            rows = [row for s in from_sql for row in s.rows]
+            assert sum(len(row.claim_ids) for row in rows) == len(store.claims(metric=metric))
+            assert any(len(row.outlets) > 1 for row in rows)  # repeats were collapsed
