@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.common import DbOption, app, fail, open_store, parse_date
+from claimtrack.cli.filters import LocationFilter, OutletFilter, SinceFilter, SourceFilter, UntilFilter
 from claimtrack.records import METRICS
 from claimtrack.render import common as render_common
 from claimtrack.render import plot as render_plot
@@ -27,21 +28,12 @@ from claimtrack.series_query import Filters, load_series
 BY_CHOICES = ("source",)
 
 MetricOption = Annotated[str, typer.Option("--metric", "-m", help=f"One of: {', '.join(METRICS)}.")]
-LocationOption = Annotated[str | None, typer.Option("--location", help="Only this place, e.g. --location Gaza.")]
-SubjectOption = Annotated[str | None, typer.Option(
-    "--subject", help="Only this subject, e.g. --subject children; 'people' picks the whole-population series.")]
-SourceOption = Annotated[str | None, typer.Option(
-    "--source", help="Only figures credited to this source or one of its aliases, e.g. --source 'Health Ministry'.")]
-OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only figures printed by this outlet, "
-                                                  "e.g. --outlet 'Valley Herald'.")]
-SinceOption = Annotated[str | None, typer.Option("--since", help="Only figures dated on or after this day, "
-                                                 "e.g. --since 2025-03-05.")]
-UntilOption = Annotated[str | None, typer.Option("--until", help="Only figures dated on or before this day, "
-                                                 "e.g. --until 2025-03-07.")]
 PeriodOption = Annotated[list[str] | None, typer.Option(
     "--period", metavar="KIND", show_default=False,
     help=f"Only series of this kind ({', '.join(PERIOD_KINDS)}); repeat for several, "
     "e.g. --period cumulative --period period. All kinds when not given.")]
+SubjectOption = Annotated[str | None, typer.Option(
+    "--subject", help="Only this subject, e.g. --subject children; 'people' picks the whole-population series.")]
 ByOption = Annotated[str | None, typer.Option(
     "--by", help="Split each series by source: --by source gives one series per source.")]
 
@@ -87,12 +79,12 @@ def check_by(by: str | None) -> bool:
 def diff(
     metric: MetricOption,
     db: DbOption = None,
-    location: LocationOption = None,
+    location: LocationFilter = None,
     subject: SubjectOption = None,
-    source: SourceOption = None,
-    outlet: OutletOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
+    source: SourceFilter = None,
+    outlet: OutletFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
     period: PeriodOption = None,
     by: ByOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the series as JSON, each row with "

@@ -12,14 +12,17 @@ from claimtrack.records import METRICS, PERIODS
 from claimtrack.reviews import STATUSES
 
 MetricFilter = Annotated[str | None, typer.Option("--metric", "-m", help=f"Only this metric: {', '.join(METRICS)}.")]
-LocationFilter = Annotated[str | None, typer.Option("--location", help="Only this place (e.g. Gaza).")]
-SubjectFilter = Annotated[str | None, typer.Option("--subject", help="Only figures about these people "
-                                                    "(e.g. children).")]
-SourceFilter = Annotated[str | None, typer.Option("--source", help="Only figures credited to this source "
-                                                  "(canonical name or alias).")]
-OutletFilter = Annotated[str | None, typer.Option("--outlet", help="Only figures printed by this outlet.")]
-SinceFilter = Annotated[str | None, typer.Option("--since", help="Only figures dated on or after YYYY-MM-DD.")]
-UntilFilter = Annotated[str | None, typer.Option("--until", help="Only figures dated on or before YYYY-MM-DD.")]
+LocationFilter = Annotated[str | None, typer.Option("--location", help="Only this place, e.g. --location Gaza.")]
+SubjectFilter = Annotated[str | None, typer.Option("--subject", help="Only figures about these people, "
+                                                   "e.g. --subject children.")]
+SourceFilter = Annotated[str | None, typer.Option(
+    "--source", help="Only figures credited to this source or one of its aliases, e.g. --source 'Health Ministry'.")]
+OutletFilter = Annotated[str | None, typer.Option("--outlet", help="Only figures printed by this outlet, "
+                                                  "e.g. --outlet 'Valley Herald'.")]
+SinceFilter = Annotated[str | None, typer.Option("--since", help="Only figures dated on or after this day, "
+                                                 "e.g. --since 2025-03-05.")]
+UntilFilter = Annotated[str | None, typer.Option("--until", help="Only figures dated on or before this day, "
+                                                 "e.g. --until 2025-03-07.")]
 PeriodFilter = Annotated[str | None, typer.Option("--period", help=f"Only this kind of figure: {', '.join(PERIODS)}.")]
 StatusFilter = Annotated[str | None, typer.Option("--status", help=f"Only claims reviewed as {', '.join(STATUSES)}, "
                                                   f"or {UNREVIEWED}.")]

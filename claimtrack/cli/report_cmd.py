@@ -12,18 +12,14 @@ from claimtrack import html_report
 from claimtrack.cli.common import DbOption, app, fail, open_store
 from claimtrack.cli.diff_cmd import (
     ByOption,
-    LocationOption,
     MetricOption,
-    OutletOption,
     PeriodOption,
-    SinceOption,
-    SourceOption,
     SubjectOption,
-    UntilOption,
     check_by,
     check_periods,
     filters_from_options,
 )
+from claimtrack.cli.filters import LocationFilter, OutletFilter, SinceFilter, SourceFilter, UntilFilter
 from claimtrack.series_query import fetch_quotes, load_series
 
 
@@ -32,12 +28,12 @@ def report(
     metric: MetricOption,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write, e.g. -o killed.html.")],
     db: DbOption = None,
-    location: LocationOption = None,
+    location: LocationFilter = None,
     subject: SubjectOption = None,
-    source: SourceOption = None,
-    outlet: OutletOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
+    source: SourceFilter = None,
+    outlet: OutletFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
     period: PeriodOption = None,
     by: ByOption = None,
 ) -> None:
