@@ -28,6 +28,7 @@ from claimtrack.text import fold_term
 # How many lines after a "read also" marker may hold the headline and first paragraphs of a
 # second article; beyond that the marker is taken for a list.
 _LOOKAHEAD = 8
+_SPACES: Any = regex.compile(" *+")  # always matches
 _META_MAX_WORDS = 3  # label words beside a date on a date-only line ("آخر تحديث", "Published on")
 
 
@@ -313,7 +314,8 @@ def _ends_sentence(st: _Style, text: str, start: int, end: int, limit: int) -> b
     run = text[start:end].rstrip(st.closers)
     if any(ch in "!?؟؛\n" for ch in run):
         return True
-    after = text[end:limit].lstrip(" ")[:1]
+    after_at = _SPACES.match(text, end, limit).end()  # not text[end:limit].lstrip(): that copies the block
+    after = text[after_at : after_at + 1] if after_at < limit else ""
     if after.isascii() and after.islower():
         return False  # "e.g. the", "2 p.m. on": the sentence goes on
     if run.count(".") + run.count("…") > 1 or "…" in run:
