@@ -166,8 +166,7 @@ def _words(tokens: list[Token], lo: int, hi: int) -> str:
 
 def _clause_break(tokens: list[Token], k: int) -> bool:
     """Does a new clause open at token ``k`` ("فيما بلغ عدد الجرحى", "; while")?"""
-    c = cues()
-    return c.clause_openers.match_at(tokens, k) is not None or tokens[k].text in ";؛"
+    return k in cues().clause_openers.starts(tokens) or tokens[k].text in ";؛"
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,11 +101,12 @@ class Tokens(list[Token]):
     :meth:`PhraseTable.find_all`): the rules ask for the places, periods and sources of a
     sentence once per figure, and the tokens never change once made."""
 
-    __slots__ = ("found",)
+    __slots__ = ("found", "starts")
 
     def __init__(self, tokens: Iterable[Token] = ()) -> None:
         super().__init__(tokens)
         self.found: dict[int, list[Match[Any]]] = {}
+        self.starts: dict[int, frozenset[int]] = {}
 
 
 _new_token = partial(tuple.__new__, Token)  # Token(...) without NamedTuple's Python-level __new__
@@ -223,26 +224,46 @@ class PhraseTable(Generic[T]):
             return None
         return Match(i, i + len(found[0]) - 1, found[1], found[0])
 
+    def starts_in(self, tokens: list[Token], *others: PhraseTable[Any]) -> list[int]:
+        """Indices of the tokens where a phrase of this table or of ``others`` may start
+        (as :meth:`may_start`: a missing index is certain, a listed one a maybe)."""
+        bits, newest = self._bit, self._index
+        for table in others:
+            bits |= table._bit
+            newest = max(newest, table._index)
+        return [i for i, tok in enumerate(tokens) if tok.tables & bits or tok.generation <= newest]
+
+    def starts(self, tokens: list[Token]) -> frozenset[int]:
+        """Indices of the tokens where a phrase of this table starts (``match_at`` is not None)."""
+        if isinstance(tokens, Tokens):
+            found = tokens.starts.get(self._index)
+            if found is None:
+                found = tokens.starts[self._index] = self._starts(tokens)
+            return found
+        return self._starts(tokens)
+
+    def _starts(self, tokens: list[Token]) -> frozenset[int]:
+        return frozenset(i for i in self.starts_in(tokens) if self.match_at(tokens, i) is not None)
+
     def find_all(self, tokens: list[Token], lo: int = 0, hi: int | None = None) -> Iterator[Match[T]]:
         """Every non-overlapping longest match in ``tokens[lo:hi]``, left to right."""
         if lo == 0 and hi is None and isinstance(tokens, Tokens):
             found = tokens.found.get(self._index)
             if found is None:
-                found = tokens.found[self._index] = list(self._scan(tokens, 0, len(tokens)))
+                found = tokens.found[self._index] = self._scan(tokens, 0, len(tokens))
             return iter(found)
-        return self._scan(tokens, lo, len(tokens) if hi is None else hi)
+        return iter(self._scan(tokens, lo, len(tokens) if hi is None else hi))
 
-    def _scan(self, tokens: list[Token], lo: int, hi: int) -> Iterator[Match[T]]:
-        bit, index = self._bit, self._index
-        i = lo
-        while i < hi:
-            tok = tokens[i]
-            if not tok.tables & bit and tok.generation > index:
-                i += 1  # the common case, kept out of a call: no phrase of this table starts here
+    def _scan(self, tokens: list[Token], lo: int, hi: int) -> list[Match[T]]:
+        out: list[Match[T]] = []
+        resume = lo
+        for i in self.starts_in(tokens):
+            if i >= hi:
+                break
+            if i < resume:
                 continue
             m = self.match_at(tokens, i)
             if m is not None and m.last < hi:
-                yield m
-                i = m.last + 1
-            else:
-                i += 1
+                out.append(m)
+                resume = m.last + 1
+        return out
