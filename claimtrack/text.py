@@ -63,7 +63,9 @@ def _fold_char(ch: str) -> str:
     if mapped is not None:
         return mapped
     if 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:  # Arabic presentation forms
-        return "".join(_fold_char(c) for c in unicodedata.normalize("NFKC", ch))
+        normal = unicodedata.normalize("NFKC", ch)
+        if normal != ch:  # the Arabic symbols of the block (U+FBB2...) are their own NFKC form
+            return "".join(_fold_char(c) for c in normal)
     return ch
 
 

@@ -123,3 +123,10 @@ def test_a_figure_joined_by_along_with_takes_the_verb_far_before_it() -> None:
     (claim,) = extract_text(text).claims
     assert (claim.metric, claim.value, claim.value_max, claim.qualifier) == ("killed", 20, 99, "vague")
     assert claim.text == "dozens"
+
+
+def test_an_arabic_symbol_without_a_compatibility_form_is_kept() -> None:
+    # U+FBB4 sits among the presentation forms but is its own NFKC form: folding once recursed forever.
+    result = extract_text("\ufbb4 قتل 5 أشخاص")
+    assert result.text.startswith("\ufbb4")
+    assert [c.value for c in result.claims] == [5]
