@@ -76,12 +76,17 @@ def extract_text(text: str, *, published: dt.date | None = None, lang: str | Non
     folded = fold(text)
     articles: list[Article] = []
     found: list[Claim] = []
-    for index, seg in enumerate(segment.split_articles(folded.text)):
-        first = index == 0
-        facts = (page or _NO_FACTS) if first else _NO_FACTS
-        article = _article(text, folded, seg, index, published if first else None, facts, lang, outlet, url)
-        articles.append(article)
-        found.extend(_article_claims(text, folded, seg, article))
+    index = -1
+    try:
+        for index, seg in enumerate(segment.split_articles(folded.text)):
+            first = index == 0
+            facts = (page or _NO_FACTS) if first else _NO_FACTS
+            article = _article(text, folded, seg, index, published if first else None, facts, lang, outlet, url)
+            articles.append(article)
+            found.extend(_article_claims(text, folded, seg, article))
+    except TimeoutError as exc:  # raised by a pattern run past text.PATTERN_TIMEOUT
+        where = f"article {index + 1}" if index >= 0 else "the page layout"
+        raise InputError(f"text too intricate to read: a pattern ran out of time in {where}") from exc
     return Extraction(text=text, encoding=encoding, articles=tuple(articles), claims=tuple(found))
 
 

@@ -139,6 +139,21 @@ def fold_term(term: str) -> str:
     return fold(term).text
 
 
+# Seconds a pattern may run over one paragraph, line or sentence. The patterns are written to
+# run in linear time (possessive or bounded repetition); should one still backtrack without end
+# on some text, the regex module raises TimeoutError and extract_text refuses the text.
+PATTERN_TIMEOUT = 10.0
+# Below this length no pattern can run long (none backtracks worse than in the square of the
+# length), and the clock a timeout starts costs more than the match itself.
+UNTIMED_LENGTH = 2000
+
+
+def pattern_timeout(length: int) -> float | None:
+    """The time limit for a pattern run over ``length`` characters (None: no limit needed).
+    Read at each call, so that tests can lower it."""
+    return PATTERN_TIMEOUT if length > UNTIMED_LENGTH else None
+
+
 ARABIC_LETTER_SHARE_FOR_AR = 0.3
 
 
