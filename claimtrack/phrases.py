@@ -101,12 +101,14 @@ class Tokens(list[Token]):
     :meth:`PhraseTable.find_all`): the rules ask for the places, periods and sources of a
     sentence once per figure, and the tokens never change once made."""
 
-    __slots__ = ("found", "starts")
+    __slots__ = ("found", "starts", "generation")
 
     def __init__(self, tokens: Iterable[Token] = ()) -> None:
         super().__init__(tokens)
         self.found: dict[int, list[Match[Any]]] = {}
         self.starts: dict[int, frozenset[int]] = {}
+        # Tables that existed when every token was made (see PhraseTable.starts_in); 0: unknown.
+        self.generation = 0
 
 
 _new_token = partial(tuple.__new__, Token)  # Token(...) without NamedTuple's Python-level __new__
@@ -115,6 +117,8 @@ _new_token = partial(tuple.__new__, Token)  # Token(...) without NamedTuple's Py
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     out = Tokens()
+    # _word_entry forgets its entries whenever a table is made, so they all know every table.
+    out.generation = len(_REGISTRY)
     append = out.append
     # Every character that is not white space belongs to a token, so each token starts at the first
     # occurrence of its text after the previous one: str.find is cheaper than a match object.
@@ -231,6 +235,8 @@ class PhraseTable(Generic[T]):
         for table in others:
             bits |= table._bit
             newest = max(newest, table._index)
+        if isinstance(tokens, Tokens) and tokens.generation > newest:
+            return [i for i, tok in enumerate(tokens) if tok.tables & bits]
         return [i for i, tok in enumerate(tokens) if tok.tables & bits or tok.generation <= newest]
 
     def starts(self, tokens: list[Token]) -> frozenset[int]:
