@@ -256,11 +256,9 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
     found: list[Attribution] = []
     n = len(tokens)
     in_quote = False
-    i = 0
-    tables = (c.clause_openers, c.according_to, c.speech_verbs)
-    while i < n:
-        if not any(t.may_start(tokens[i]) for t in tables):
-            i += 1
+    resume = 0  # where the last cue read ends
+    for i in c.clause_openers.starts_in(tokens, c.according_to, c.speech_verbs):
+        if i < resume:
             continue
         if c.clause_openers.match_at(tokens, i) is not None:
             in_quote = False
@@ -278,28 +276,27 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             source, via = _with_relay(tokens, lo, hi, n, show, place, history)
             if source:
                 found.append(Attribution(source, via, i, "according", _span_text(show, tokens, i, hi)))
-            i = max(hi, acc.last + 1)
+            resume = max(hi, acc.last + 1)
             continue
         verb = c.speech_verbs.match_at(tokens, i)
         if verb is not None and in_quote and found and found[-1].source:
             inner = _nested(tokens, i, verb.last, show, place, history, found[-1])
             if inner is not None:
                 found.append(inner)
-                i = verb.last + 1
+                resume = verb.last + 1
                 continue
         if verb is not None and not in_quote and _passive(tokens, i):
             # "were reported missing": reported by whoever the article last quoted.
             if history.last is not None and history.last.source:
                 found.append(Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text))
-            i = verb.last + 1
+            resume = verb.last + 1
             continue
         if verb is not None and not in_quote:
             said = _speech(tokens, i, verb.last, show, place, history)
             found.append(said)
             in_quote = _opens_quote(tokens, verb.last + 1, n)
-            i = verb.last + 1
+            resume = verb.last + 1
             continue
-        i += 1
     return [a for a in found if a.source or a.kind == "speech"]
 
 

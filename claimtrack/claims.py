@@ -16,6 +16,7 @@ that ``claimtrack extract --explain`` can show why.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from claimtrack.cues import Role, cues
@@ -60,9 +61,12 @@ class _Noun:
     words: str = ""
 
 
-def figure_tokens(tokens: list[Token], fig: Figure) -> tuple[int, int]:
-    """Indices of the first and last token covered by a figure."""
-    first = next((i for i, t in enumerate(tokens) if t.end > fig.start), len(tokens) - 1)
+def figure_tokens(tokens: list[Token], fig: Figure, ends: list[int] | None = None) -> tuple[int, int]:
+    """Indices of the first and last token covered by a figure (``ends``: the tokens' ends, given
+    when there are many figures, so that each is found by bisection rather than a scan)."""
+    first = bisect_right([t.end for t in tokens] if ends is None else ends, fig.start)
+    if first == len(tokens):
+        first = len(tokens) - 1
     last = first
     while last + 1 < len(tokens) and tokens[last + 1].start < fig.end:
         last += 1
@@ -166,8 +170,7 @@ def _words(tokens: list[Token], lo: int, hi: int) -> str:
 
 def _clause_break(tokens: list[Token], k: int) -> bool:
     """Does a new clause open at token ``k`` ("فيما بلغ عدد الجرحى", "; while")?"""
-    c = cues()
-    return c.clause_openers.match_at(tokens, k) is not None or tokens[k].text in ";؛"
+    return k in cues().clause_openers.starts(tokens) or tokens[k].text in ";؛"
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +304,8 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
     Location and period are filled in by :func:`place_and_period`.
     """
     c = cues()
-    spans = [figure_tokens(tokens, f) for f in figures]
+    ends = [t.end for t in tokens]
+    spans = [figure_tokens(tokens, f, ends) for f in figures]
     nouns = [_counted_noun(tokens, a, b, f) for (a, b), f in zip(spans, figures, strict=True)]
     # The noun a figure counts ("أربع رهائن") is that figure's; it is no cue for the others.
     owned = {k for (a, b), noun in zip(spans, nouns, strict=True) if noun.metric or noun.role

@@ -31,7 +31,7 @@ import regex
 
 from claimtrack import lexicon
 from claimtrack.records import Span
-from claimtrack.text import fold_term
+from claimtrack.text import fold_term, pattern_timeout
 
 _DAY = dt.timedelta(days=1)
 # How far back from a cue to look for an as-of word, and for the start of a since clause.
@@ -70,7 +70,7 @@ def weekday_before(published: dt.date, weekday: int) -> dt.date:
 def find_dates(folded: str) -> Iterator[DateMatch]:
     """Every explicit date with a year in ``folded``, in text order."""
     g = _grammar()
-    for m in g.explicit.finditer(folded):
+    for m in g.explicit.finditer(folded, timeout=pattern_timeout(len(folded))):
         parts = _explicit_parts(g, m)
         if parts is None:
             continue
@@ -110,7 +110,7 @@ def resolve_as_of(
     """
     g = _grammar()
     usable: list[_Cue] = []
-    for m in g.cue.finditer(folded_sentence):
+    for m in g.cue.finditer(folded_sentence, timeout=pattern_timeout(len(folded_sentence))):
         cue = _read_cue(g, m, published, context)
         if cue is None or cue.future or cue.date is None:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -76,12 +77,17 @@ def extract_text(text: str, *, published: dt.date | None = None, lang: str | Non
     folded = fold(text)
     articles: list[Article] = []
     found: list[Claim] = []
-    for index, seg in enumerate(segment.split_articles(folded.text)):
-        first = index == 0
-        facts = (page or _NO_FACTS) if first else _NO_FACTS
-        article = _article(text, folded, seg, index, published if first else None, facts, lang, outlet, url)
-        articles.append(article)
-        found.extend(_article_claims(text, folded, seg, article))
+    index = -1
+    try:
+        for index, seg in enumerate(segment.split_articles(folded.text)):
+            first = index == 0
+            facts = (page or _NO_FACTS) if first else _NO_FACTS
+            article = _article(text, folded, seg, index, published if first else None, facts, lang, outlet, url)
+            articles.append(article)
+            found.extend(_article_claims(text, folded, seg, article))
+    except TimeoutError as exc:  # raised by a pattern run past text.PATTERN_TIMEOUT
+        where = f"article {index + 1}" if index >= 0 else "the page layout"
+        raise InputError(f"text too intricate to read: a pattern ran out of time in {where}") from exc
     return Extraction(text=text, encoding=encoding, articles=tuple(articles), claims=tuple(found))
 
 
@@ -154,8 +160,9 @@ class _ArticleReader:
         self.folded = folded
         self.article = article
         self.history = attribution.History()
-        # Sentences with no figure, whose attributions are read only if a later sentence needs them.
-        self.unread: list[list[Token]] = []
+        # The latest sentences with no figure, whose attributions are read only if a later sentence
+        # needs them; older ones are never read, so a long stretch of prose holds no memory.
+        self.unread: deque[list[Token]] = deque(maxlen=CATCH_UP)
         self.last_date: dt.date | None = None  # the date the last dated sentence gave its figures
 
     def show(self, start: int, end: int) -> str:
@@ -229,7 +236,7 @@ class _ArticleReader:
 
     def _catch_up(self, place: str | None) -> None:
         """Read the attribution of the latest unread sentence that has one (it is who speaks next)."""
-        for tokens in reversed(self.unread[-CATCH_UP:]):
+        for tokens in reversed(self.unread):
             governing = [a for a in attribution.sentence_attributions(tokens, self.show, place, self.history)
                          if a.source]
             if governing:

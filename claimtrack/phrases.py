@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import regex
@@ -96,12 +96,39 @@ def _word_entry(word: str) -> tuple[tuple[str, ...], int, int]:
     return keys, mask, len(_REGISTRY)
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+class Tokens(list[Token]):
+    """The tokens of one sentence, keeping the phrases each table finds in them (see
+    :meth:`PhraseTable.find_all`): the rules ask for the places, periods and sources of a
+    sentence once per figure, and the tokens never change once made."""
+
+    __slots__ = ("found", "starts", "generation")
+
+    def __init__(self, tokens: Iterable[Token] = ()) -> None:
+        super().__init__(tokens)
+        self.found: dict[int, list[Match[Any]]] = {}
+        self.starts: dict[int, frozenset[int]] = {}
+        # Tables that existed when every token was made (see PhraseTable.starts_in); 0: unknown.
+        self.generation = 0
+
+
+_new_token = partial(tuple.__new__, Token)  # Token(...) without NamedTuple's Python-level __new__
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
-    out: list[Token] = []
-    for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        keys, mask, generation = _word_entry(m.group())
-        out.append(Token(m.group(), m.start(), m.end(), keys, mask, generation))
+    out = Tokens()
+    # _word_entry forgets its entries whenever a table is made, so they all know every table.
+    out.generation = len(_REGISTRY)
+    append = out.append
+    # Every character that is not white space belongs to a token, so each token starts at the first
+    # occurrence of its text after the previous one: str.find is cheaper than a match object.
+    pos = start
+    find = text.find
+    for word in TOKEN_RE.findall(text, start, len(text) if end is None else end):
+        pos = find(word, pos)
+        after = pos + len(word)
+        append(_new_token((word, pos, after) + _word_entry(word)))
+        pos = after
     return out
 
 
@@ -126,18 +153,38 @@ class Match(Generic[T]):
     phrase: tuple[str, ...]
 
 
+class _Starting(Generic[T]):
+    """The phrases of a table that start with one key: the one-word phrase, and the longer ones
+    by their second key. Each phrase keeps its rank in the table's longest-first order, which
+    breaks ties between phrases of one length."""
+
+    __slots__ = ("single", "longer")
+
+    def __init__(self) -> None:
+        self.single: tuple[int, T] | None = None
+        self.longer: dict[str, list[tuple[tuple[str, ...], T, int]]] = {}
+
+
 class PhraseTable(Generic[T]):
     """Phrases (one or more words) mapped to values, matched over a token list."""
 
     def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
         for phrase, value in entries:
             key = phrase_key(phrase)
             if not key:
                 continue
-            self._by_first.setdefault(key[0], []).append((key, value))
-        for options in self._by_first.values():
+            by_first.setdefault(key[0], []).append((key, value))
+        self._by_first: dict[str, _Starting[T]] = {}
+        for first, options in by_first.items():
             options.sort(key=lambda kv: -len(kv[0]))  # longest phrase first
+            starting: _Starting[T] = _Starting()
+            for rank, (key, value) in enumerate(options):
+                if len(key) > 1:
+                    starting.longer.setdefault(key[1], []).append((key, value, rank))
+                elif starting.single is None:
+                    starting.single = (rank, value)
+            self._by_first[first] = starting
         self._index = len(_REGISTRY)
         self._bit = 1 << self._index
         _REGISTRY.append(self._by_first)
@@ -151,33 +198,78 @@ class PhraseTable(Generic[T]):
         return bool(tok.tables & self._bit) or tok.generation <= self._index
 
     def match_at(self, tokens: list[Token], i: int) -> Match[T] | None:
-        """The longest phrase starting at token ``i``."""
+        """The longest phrase starting at token ``i``; of two as long, the one whose first word
+        is the token's earlier key, then the one listed first."""
         tok = tokens[i]
         if not tok.tables & self._bit and tok.generation > self._index:
             return None
-        best: Match[T] | None = None
-        for k in tokens[i].keys:
-            for key, value in self._by_first.get(k, ()):
-                n = len(key)
-                if i + n > len(tokens) or (best is not None and n <= len(best.phrase)):
-                    continue
-                if all(key[j] in tokens[i + j].keys for j in range(1, n)):
-                    best = Match(i, i + n - 1, value, key)
-        return best
+        n_tokens = len(tokens)
+        second = tokens[i + 1].keys if i + 1 < n_tokens else ()
+        best: tuple[int, int, int] | None = None  # (-length, key rank, phrase rank): the least wins
+        found: tuple[tuple[str, ...], T] | None = None
+        for key_rank, k in enumerate(tok.keys):
+            starting = self._by_first.get(k)
+            if starting is None:
+                continue
+            if starting.longer:
+                for k1 in second:
+                    for key, value, rank in starting.longer.get(k1, ()):
+                        n = len(key)
+                        order = (-n, key_rank, rank)
+                        if i + n > n_tokens or (best is not None and order >= best):
+                            continue
+                        if all(key[j] in tokens[i + j].keys for j in range(2, n)):
+                            best, found = order, (key, value)
+            if starting.single is not None:
+                order = (-1, key_rank, starting.single[0])
+                if best is None or order < best:
+                    best, found = order, ((k,), starting.single[1])
+        if found is None:
+            return None
+        return Match(i, i + len(found[0]) - 1, found[1], found[0])
+
+    def starts_in(self, tokens: list[Token], *others: PhraseTable[Any]) -> list[int]:
+        """Indices of the tokens where a phrase of this table or of ``others`` may start
+        (as :meth:`may_start`: a missing index is certain, a listed one a maybe)."""
+        bits, newest = self._bit, self._index
+        for table in others:
+            bits |= table._bit
+            newest = max(newest, table._index)
+        if isinstance(tokens, Tokens) and tokens.generation > newest:
+            return [i for i, tok in enumerate(tokens) if tok.tables & bits]
+        return [i for i, tok in enumerate(tokens) if tok.tables & bits or tok.generation <= newest]
+
+    def starts(self, tokens: list[Token]) -> frozenset[int]:
+        """Indices of the tokens where a phrase of this table starts (``match_at`` is not None)."""
+        if isinstance(tokens, Tokens):
+            found = tokens.starts.get(self._index)
+            if found is None:
+                found = tokens.starts[self._index] = self._starts(tokens)
+            return found
+        return self._starts(tokens)
+
+    def _starts(self, tokens: list[Token]) -> frozenset[int]:
+        return frozenset(i for i in self.starts_in(tokens) if self.match_at(tokens, i) is not None)
 
     def find_all(self, tokens: list[Token], lo: int = 0, hi: int | None = None) -> Iterator[Match[T]]:
         """Every non-overlapping longest match in ``tokens[lo:hi]``, left to right."""
-        hi = len(tokens) if hi is None else hi
-        bit, index = self._bit, self._index
-        i = lo
-        while i < hi:
-            tok = tokens[i]
-            if not tok.tables & bit and tok.generation > index:
-                i += 1  # the common case, kept out of a call: no phrase of this table starts here
+        if lo == 0 and hi is None and isinstance(tokens, Tokens):
+            found = tokens.found.get(self._index)
+            if found is None:
+                found = tokens.found[self._index] = self._scan(tokens, 0, len(tokens))
+            return iter(found)
+        return iter(self._scan(tokens, lo, len(tokens) if hi is None else hi))
+
+    def _scan(self, tokens: list[Token], lo: int, hi: int) -> list[Match[T]]:
+        out: list[Match[T]] = []
+        resume = lo
+        for i in self.starts_in(tokens):
+            if i >= hi:
+                break
+            if i < resume:
                 continue
             m = self.match_at(tokens, i)
             if m is not None and m.last < hi:
-                yield m
-                i = m.last + 1
-            else:
-                i += 1
+                out.append(m)
+                resume = m.last + 1
+        return out

@@ -23,11 +23,15 @@ import regex
 from claimtrack import lexicon
 from claimtrack.dates import DateMatch, find_dates
 from claimtrack.records import DateSource, Span
-from claimtrack.text import fold_term
+from claimtrack.text import fold_term, pattern_timeout
 
 # How many lines after a "read also" marker may hold the headline and first paragraphs of a
 # second article; beyond that the marker is taken for a list.
 _LOOKAHEAD = 8
+_SPACES: Any = regex.compile(" *+")  # always matches
+# What follows the last separator of a stripped line: "By Jane Doe, Reuters" -> "Reuters".
+# Possessive, as "\s*(...+?)\s*$" took time in the square of a run of spaces inside the line.
+_BYLINE_TAIL = regex.compile(r"(?:[,،|]|\s[-–—]\s)\s*+([^,،|]++)$")
 _META_MAX_WORDS = 3  # label words beside a date on a date-only line ("آخر تحديث", "Published on")
 
 
@@ -179,7 +183,7 @@ def _byline(st: _Style, line: _Line) -> str | None:
     first = _norm(line.text.split()[0])
     if first not in st.bylines:
         return None
-    tail = regex.search(r"(?:[,،|]|\s[-–—]\s)\s*([^,،|]+?)\s*$", line.text)
+    tail = _BYLINE_TAIL.search(line.text)
     return tail.group(1) if tail else ""
 
 
@@ -292,13 +296,13 @@ def _plausible_dateline_date(found: DateMatch) -> bool:
 
 
 def _has_dateline(st: _Style, line: _Line) -> bool:
-    m = st.dateline.match(line.text)
+    m = st.dateline.match(line.text, timeout=pattern_timeout(len(line.text)))
     return m is not None and len(m.group("place").split(",")[0].split()) <= st.max_place_words
 
 
 def _dateline_outlet(st: _Style, line: _Line) -> str | None:
     """The bracketed outlet of a dateline ("GAZA (Reuters) -"); a bare place is no outlet."""
-    m = st.dateline.match(line.text)
+    m = st.dateline.match(line.text, timeout=pattern_timeout(len(line.text)))
     if m is None or len(m.group("place").split(",")[0].split()) > st.max_place_words:
         return None
     outlet = m.group("o1") or m.group("o2")
@@ -313,7 +317,8 @@ def _ends_sentence(st: _Style, text: str, start: int, end: int, limit: int) -> b
     run = text[start:end].rstrip(st.closers)
     if any(ch in "!?؟؛\n" for ch in run):
         return True
-    after = text[end:limit].lstrip(" ")[:1]
+    after_at = _SPACES.match(text, end, limit).end()  # not text[end:limit].lstrip(): that copies the block
+    after = text[after_at : after_at + 1] if after_at < limit else ""
     if after.isascii() and after.islower():
         return False  # "e.g. the", "2 p.m. on": the sentence goes on
     if run.count(".") + run.count("…") > 1 or "…" in run:
@@ -408,7 +413,7 @@ def _style() -> _Style:
             fold_term(t).casefold() for t in lexicon.strings(sents, "abbreviations", "segment.sentences")
         ),
         # A run of terminators (or a newline) and the closing quotes or brackets after it.
-        terminator=regex.compile(rf"(?:[{term_chars}]+|\n)[{regex.escape(closers)}]*"),
+        terminator=regex.compile(rf"(?:[{term_chars}]++|\n)[{regex.escape(closers)}]*+"),
         # The word (letters and inner dots) just before a dot, not glued to a number ("2023م.").
         word_before=regex.compile(r"(?<![\p{L}\p{N}.])\p{L}[\p{L}.]*$"),
         dateline=regex.compile(

@@ -63,7 +63,9 @@ def _fold_char(ch: str) -> str:
     if mapped is not None:
         return mapped
     if 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:  # Arabic presentation forms
-        return "".join(_fold_char(c) for c in unicodedata.normalize("NFKC", ch))
+        normal = unicodedata.normalize("NFKC", ch)
+        if normal != ch:  # the Arabic symbols of the block (U+FBB2...) are their own NFKC form
+            return "".join(_fold_char(c) for c in normal)
     return ch
 
 
@@ -135,6 +137,21 @@ def _fold_slowly(original: str) -> Folded:
 def fold_term(term: str) -> str:
     """Fold a lexicon term the same way article text is folded, so the two can be compared."""
     return fold(term).text
+
+
+# Seconds a pattern may run over one paragraph, line or sentence. The patterns are written to
+# run in linear time (possessive or bounded repetition); should one still backtrack without end
+# on some text, the regex module raises TimeoutError and extract_text refuses the text.
+PATTERN_TIMEOUT = 10.0
+# Below this length no pattern can run long (none backtracks worse than in the square of the
+# length), and the clock a timeout starts costs more than the match itself.
+UNTIMED_LENGTH = 2000
+
+
+def pattern_timeout(length: int) -> float | None:
+    """The time limit for a pattern run over ``length`` characters (None: no limit needed).
+    Read at each call, so that tests can lower it."""
+    return PATTERN_TIMEOUT if length > UNTIMED_LENGTH else None
 
 
 ARABIC_LETTER_SHARE_FOR_AR = 0.3

@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 
+from claimtrack.decode import InputError
 from claimtrack.extract import extract_file, extract_text
 from claimtrack.records import Claim
 from tests.conftest import SHARED, gold
@@ -123,3 +124,17 @@ def test_a_figure_joined_by_along_with_takes_the_verb_far_before_it() -> None:
     (claim,) = extract_text(text).claims
     assert (claim.metric, claim.value, claim.value_max, claim.qualifier) == ("killed", 20, 99, "vague")
     assert claim.text == "dozens"
+
+
+def test_an_arabic_symbol_without_a_compatibility_form_is_kept() -> None:
+    # U+FBB4 sits among the presentation forms but is its own NFKC form: folding once recursed forever.
+    result = extract_text("\ufbb4 قتل 5 أشخاص")
+    assert result.text.startswith("\ufbb4")
+    assert [c.value for c in result.claims] == [5]
+
+
+def test_a_pattern_out_of_time_refuses_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A paragraph long enough to be timed, and a limit no pattern can keep.
+    monkeypatch.setattr("claimtrack.text.PATTERN_TIMEOUT", 1e-9)
+    with pytest.raises(InputError, match="a pattern ran out of time"):
+        extract_text("At least 5 people were killed, the ministry said. " * 60, published=dt.date(2024, 1, 2))

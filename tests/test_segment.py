@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,13 @@ def test_split_articles_never_crashes(text: str) -> None:
     assert segments and segments[0].start == 0 and segments[-1].end == len(text)
     for seg in segments:
         assert all(seg.start <= b.start < b.end <= seg.end for b in seg.blocks)
+
+
+def test_byline_outlet_after_a_long_run_of_spaces() -> None:
+    # The byline pattern once took time in the square of a run of spaces inside the line.
+    page = ("Floods in the valley\n\nBy Jane Doe," + " " * 200_000 + "Valley Herald\n\n"
+            "At least 64 people were killed in the floods, officials said on Tuesday.")
+    started = time.perf_counter()
+    (seg,) = split_articles(fold(page).text)
+    assert time.perf_counter() - started < 5
+    assert seg.outlet == "Valley Herald"
