@@ -1,8 +1,10 @@
 """Extraction of many documents on several cores, in order, overlapping with storing them.
 
 ``add`` hands documents to an :class:`Extractor` and gets their extractions back in the order it
-gave them. With one job everything runs in this process. With more, documents are extracted in
-chunks by a pool of worker processes while this process stores the chunk before: extraction is
+gave them; a document whose extraction failed comes back with the exception in its place, so
+the caller can refuse that one document and keep the rest. With one job everything runs in this
+process. With more, documents are extracted in chunks by a pool of worker processes while this
+process stores the chunk before: extraction is
 pure and CPU-bound, storing is one writer, so the two overlap. Workers start from a fresh
 interpreter (``forkserver``, never a fork of a process holding database connections and
 threads) and build the lexicon tables once each.
@@ -40,14 +42,14 @@ def _warm() -> None:
     extract_text("1 killed.")
 
 
-def _run(task: tuple[Extract, list[tuple[str, dict[str, Any]]]]) -> list[Extraction | BaseException]:
-    """Extract a chunk in a worker; an exception comes back as a value, to be raised in order."""
+def _run(task: tuple[Extract, list[tuple[str, dict[str, Any]]]]) -> list[Extraction | Exception]:
+    """Extract a chunk; a document's exception comes back as its value, for the caller to judge."""
     extract, documents = task
-    out: list[Extraction | BaseException] = []
+    out: list[Extraction | Exception] = []
     for text, options in documents:
         try:
             out.append(extract(text, **options))
-        except Exception as exc:  # noqa: BLE001  (raised again by the parent, at this document)
+        except Exception as exc:  # noqa: BLE001  (judged by the caller, at this document)
             out.append(exc)
     return out
 
@@ -63,10 +65,10 @@ class Extractor(Generic[T]):
         self.extract = extract
         self.jobs = jobs
         self._waiting: list[tuple[T, str, dict[str, Any]]] = []
-        self._running: tuple[list[T], AsyncResult[list[Extraction | BaseException]]] | None = None
+        self._running: tuple[list[T], AsyncResult[list[Extraction | Exception]]] | None = None
         self._pool: Pool | None = None
 
-    def put(self, tag: T, text: str, **options: Any) -> Iterator[tuple[T, Extraction]]:
+    def put(self, tag: T, text: str, **options: Any) -> Iterator[tuple[T, Extraction | Exception]]:
         """Queue one document; yields whatever extractions are ready to store now."""
         self._waiting.append((tag, text, options))
         if self._pool is None:
@@ -81,7 +83,7 @@ class Extractor(Generic[T]):
         if len(self._waiting) >= CHUNK:
             yield from self._dispatch()
 
-    def finish(self) -> Iterator[tuple[T, Extraction]]:
+    def finish(self) -> Iterator[tuple[T, Extraction | Exception]]:
         """Everything still queued or running, in order."""
         if self._pool is None:
             yield from self._extract_here()
@@ -101,12 +103,13 @@ class Extractor(Generic[T]):
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _extract_here(self) -> Iterator[tuple[T, Extraction]]:
+    def _extract_here(self) -> Iterator[tuple[T, Extraction | Exception]]:
         waiting, self._waiting = self._waiting, []
-        for tag, text, options in waiting:
-            yield tag, self.extract(text, **options)
+        for (tag, _, _), extraction in zip(waiting, _run((self.extract, [(t, o) for _, t, o in waiting])),
+                                           strict=True):
+            yield tag, extraction
 
-    def _dispatch(self) -> Iterator[tuple[T, Extraction]]:
+    def _dispatch(self) -> Iterator[tuple[T, Extraction | Exception]]:
         """Send what is waiting to the workers, then hand back the chunk that ran before it."""
         assert self._pool is not None
         waiting, self._waiting = self._waiting, []
@@ -117,12 +120,9 @@ class Extractor(Generic[T]):
         yield from self._collect()
         self._running = started
 
-    def _collect(self) -> Iterator[tuple[T, Extraction]]:
+    def _collect(self) -> Iterator[tuple[T, Extraction | Exception]]:
         if self._running is None:
             return
         tags, result = self._running
         self._running = None
-        for tag, extraction in zip(tags, result.get(), strict=True):
-            if isinstance(extraction, BaseException):
-                raise extraction
-            yield tag, extraction
+        yield from zip(tags, result.get(), strict=True)

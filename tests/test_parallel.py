@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from claimtrack.cli import add_cmd
+from claimtrack.decode import InputError
 from claimtrack.extract import extract_text
 from claimtrack.lexicon import LexiconError
 from claimtrack.parallel import CHUNK, Extractor
@@ -35,7 +39,25 @@ def _broken(text: str) -> Extraction:
     raise LexiconError("claims.en: broken on purpose")
 
 
-def test_a_worker_failure_is_raised_at_its_document() -> None:
-    with Extractor[int](_broken, jobs=2) as extractor, pytest.raises(LexiconError, match="broken on purpose"):
-        list(extractor.put(0, "x"))
-        list(extractor.finish())
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failure_comes_back_in_place_of_its_document(jobs: int) -> None:
+    with Extractor[int](_broken, jobs=jobs) as extractor:
+        got = list(extractor.put(0, "x")) + list(extractor.finish())
+    assert [tag for tag, _ in got] == [0]
+    assert isinstance(got[0][1], LexiconError) and "broken on purpose" in str(got[0][1])
+
+
+def test_add_refuses_a_document_it_cannot_read_and_stores_the_rest(db: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_intricate(text: str, **options: object) -> Extraction:
+        if "tangle" in text:
+            raise InputError("text too intricate to read: a pattern ran out of time in article 1")
+        return extract_text(text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(add_cmd, "extract_text", too_intricate)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("At least 12 people were killed, the ministry said.\n", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("A tangle of 5 killed.\n", encoding="utf-8")
+    code, out, _ = run("add", str(tmp_path / "in"), "--quiet", "--jobs", "1", "--db", str(db))
+    assert code == 1
+    assert "1 article added" in out and "refused" in out and "b.txt: text too intricate to read" in out

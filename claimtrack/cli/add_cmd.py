@@ -11,6 +11,7 @@ import typer
 
 from claimtrack import ingest
 from claimtrack.cli.common import DbOption, LangOption, app, fail, open_store, parse_date, parse_lang
+from claimtrack.decode import InputError
 from claimtrack.extract import extract_text
 from claimtrack.lexicon import LexiconError
 from claimtrack.parallel import Extractor
@@ -111,16 +112,21 @@ class _Adder:
         self._store(partial(self.extractor.put, (item.label, number), item.text, url=self.url or item.url,
                             encoding=item.encoding, page=item.page()))
 
-    def _store(self, extracted: Callable[[], Iterator[tuple[tuple[str, int], Extraction]]]) -> None:
-        """Queue on the batch each extraction that ``extracted()`` hands back."""
-        try:
-            for (label, number), extraction in extracted():
-                try:
-                    self.batch.add(extraction, label, partial(self._done, label, number, extraction))
-                except StoreError as exc:  # this document only: the next one may well be stored
-                    self.refused.append((label, str(exc)))
-        except LexiconError as exc:
-            fail(f"lexicon error: {exc}")
+    def _store(self, extracted: Callable[[], Iterator[tuple[tuple[str, int], Extraction | Exception]]]) -> None:
+        """Queue on the batch each extraction that ``extracted()`` hands back; refuse a document whose
+        text could not be read (too intricate for the patterns' time limit), stop on a broken lexicon."""
+        for (label, number), extraction in extracted():
+            if isinstance(extraction, LexiconError):
+                fail(f"lexicon error: {extraction}")
+            if isinstance(extraction, InputError):
+                self.refused.append((label, str(extraction)))
+                continue
+            if isinstance(extraction, Exception):
+                raise extraction
+            try:
+                self.batch.add(extraction, label, partial(self._done, label, number, extraction))
+            except StoreError as exc:  # this document only: the next one may well be stored
+                self.refused.append((label, str(exc)))
 
     def _done(self, label: str, number: int, extraction: Extraction, outcome: AddResult | StoreError) -> None:
         if isinstance(outcome, StoreError):
