@@ -337,7 +337,32 @@ def _ends_sentence(st: _Style, text: str, start: int, end: int, limit: int) -> b
     return token.casefold() not in st.abbreviations
 
 
+MAX_SENTENCE = 2_000  # characters; news sentences run to a few hundred
+
+
 def _add_sentence(text: str, start: int, end: int, out: list[Span]) -> None:
+    # A "sentence" longer than any real one (a scraped table, a list with no full stops) is cut at
+    # clause breaks: the claim rules look across a whole sentence for each figure, so an endless
+    # one would cost time in the square of its length.
+    while end - start > MAX_SENTENCE:
+        cut = _clause_cut(text, start, start + MAX_SENTENCE)
+        _add_piece(text, start, cut, out)
+        start = cut
+    _add_piece(text, start, end, out)
+
+
+def _clause_cut(text: str, start: int, limit: int) -> int:
+    """Where to cut ``text[start:limit]``: after its last ", " or "; " (either script), else its
+    last space, else at ``limit``; never in the first half, so every piece is long."""
+    half = start + (limit - start) // 2
+    best = max(text.rfind(mark, half, limit) for mark in (", ", "، ", "; ", "؛ "))
+    if best >= 0:
+        return best + 2
+    space = text.rfind(" ", half, limit)
+    return space + 1 if space >= 0 else limit
+
+
+def _add_piece(text: str, start: int, end: int, out: list[Span]) -> None:
     chunk = text[start:end]
     lead = len(chunk) - len(chunk.lstrip())
     trail = len(chunk) - len(chunk.rstrip())

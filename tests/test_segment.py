@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claimtrack.extract import extract_text
 from claimtrack.records import Span
-from claimtrack.segment import Segment, sentences, split_articles
+from claimtrack.segment import MAX_SENTENCE, Segment, sentences, split_articles
 from claimtrack.text import fold
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
@@ -250,3 +251,16 @@ def test_byline_outlet_after_a_long_run_of_spaces() -> None:
     (seg,) = split_articles(fold(page).text)
     assert time.perf_counter() - started < 5
     assert seg.outlet == "Valley Herald"
+
+
+def test_a_sentence_longer_than_any_real_one_is_cut_at_clause_breaks() -> None:
+    text = "5 people were killed, " * 400 + "and the count went on."
+    pieces = sentences(text, Span(0, len(text)))
+    assert len(pieces) > 1 and all(p.end - p.start <= MAX_SENTENCE for p in pieces)
+    assert all(text[p.start:p.end].startswith("5 people") for p in pieces)  # cut after ", ", never mid-clause
+    assert "".join(text[p.start:p.end] + " " for p in pieces).strip() == text.strip()
+
+
+def test_every_figure_of_an_endless_sentence_is_still_read() -> None:
+    text = "5 people were killed, " * 3000
+    assert len(extract_text(text).claims) == 3000
