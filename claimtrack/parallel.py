@@ -15,12 +15,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from itertools import chain
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
 from claimtrack.records import Extraction
 
-CHUNK = 32  # documents per task: large enough to keep workers busy, small enough to show progress
+CHUNK = 32  # documents per round, shared among the workers: enough to keep them busy, few enough to show progress
 AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many documents are waiting
 
 Extract = Callable[..., Extraction]
@@ -65,7 +66,8 @@ class Extractor(Generic[T]):
         self.extract = extract
         self.jobs = jobs
         self._waiting: list[tuple[T, str, dict[str, Any]]] = []
-        self._running: tuple[list[T], AsyncResult[list[Extraction | Exception]]] | None = None
+        self._running: tuple[list[T], AsyncResult[list[list[Extraction | Exception]]]] | None = None
+        self._workers = 1
         self._pool: Pool | None = None
 
     def put(self, tag: T, text: str, **options: Any) -> Iterator[tuple[T, Extraction | Exception]]:
@@ -80,6 +82,7 @@ class Extractor(Generic[T]):
                 return  # too few documents yet to pay for starting workers; finish() may do them here
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
             self._pool = context.Pool(workers, initializer=_warm)
+            self._workers = workers
         if len(self._waiting) >= CHUNK:
             yield from self._dispatch()
 
@@ -115,8 +118,10 @@ class Extractor(Generic[T]):
         waiting, self._waiting = self._waiting, []
         started = None
         if waiting:
-            task = (self.extract, [(text, options) for _, text, options in waiting])
-            started = ([tag for tag, _, _ in waiting], self._pool.apply_async(_run, (task,)))
+            documents = [(text, options) for _, text, options in waiting]
+            size = -(-len(documents) // self._workers)  # one task per worker, so every worker takes part
+            tasks = [(self.extract, documents[i:i + size]) for i in range(0, len(documents), size)]
+            started = ([tag for tag, _, _ in waiting], self._pool.map_async(_run, tasks))
         yield from self._collect()
         self._running = started
 
@@ -125,4 +130,4 @@ class Extractor(Generic[T]):
             return
         tags, result = self._running
         self._running = None
-        yield from zip(tags, result.get(), strict=True)
+        yield from zip(tags, chain.from_iterable(result.get()), strict=True)
