@@ -31,7 +31,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.report import series_of
+from claimtrack.report import period_key, series_of, series_subject
 from claimtrack.series_query import Filters, fetch_figures, load_series
 from claimtrack.store import Store
 
@@ -86,9 +86,13 @@ def bulletin_value(metric: str, place: str | None, source: str | None, subject: 
     return int(240 * share + day % 5)  # a stock (hostages held, people missing)
 
 
-def claim_rows(claims: int, articles: int, seed: int, reviewed: float = 0.005,
+def claim_rows(claims: int, outlets: list[str], seed: int, reviewed: float = 0.005,
                days: int = DAYS) -> Iterator[tuple[object, ...]]:
-    """Claim rows for the claims table: each article relays figures of the bulletins of its day or just before."""
+    """Claim rows for the claims table: each article relays figures of the bulletins of its day or just before.
+
+    ``outlets`` holds each article's outlet (article ids count from 1), which its claims copy.
+    """
+    articles = len(outlets)
     rng = random.Random(seed)
     places = list(PLACES)
     place_weights = list(accumulate(PLACES[p][0] for p in places))
@@ -99,6 +103,7 @@ def claim_rows(claims: int, articles: int, seed: int, reviewed: float = 0.005,
     claim_id = 0
     for article_id in range(1, articles + 1):
         day = (article_id - 1) * days // articles
+        published = (START + dt.timedelta(days=day)).isoformat()
         for _ in range(per_article):
             claim_id += 1
             place = rng.choices(places, cum_weights=place_weights)[0]
@@ -117,10 +122,11 @@ def claim_rows(claims: int, articles: int, seed: int, reviewed: float = 0.005,
             reviewed_value = value + 1 if review < 0.1 else None
             sentence = SENTENCE.format(n=value, s=source or "officials", d=as_of or "Tuesday", o="a wire")
             start = sentence.index(str(value))
-            yield (claim_id, article_id, metric, value, None, None, qualifier,
-                   rng.choice(WHOLE) if subject is None else subject, place, period, source,
+            worded = rng.choice(WHOLE) if subject is None else subject
+            yield (claim_id, article_id, metric, value, None, None, qualifier, worded, place, period, source,
                    json.dumps(list(rng.choice(RELAYS))), as_of, start, start + len(str(value)), str(value), sentence,
-                   0, "digits", 0.9, "[]", "[]", "2024-01-01 00:00:00", status, reviewed_value, None, None)
+                   0, "digits", 0.9, "[]", "[]", "2024-01-01 00:00:00", status, reviewed_value, None, None,
+                   as_of or published, outlets[article_id - 1], series_subject(worded), period_key(period))
 
 
 def build(path: Path, claims: int, articles: int, seed: int = 7, reviewed: float = 0.005, days: int = DAYS) -> None:
@@ -141,19 +147,20 @@ def build(path: Path, claims: int, articles: int, seed: int = 7, reviewed: float
         conn.executemany("INSERT INTO files (id, path, sha256, encoding, text, size_bytes, added_at) "
                          "VALUES (?, ?, ?, 'utf-8', '', 0, '2024-01-01 00:00:00')",
                          [(i, f"feed-{i}.jsonl", f"file-{i}") for i in range(1, 101)])
+        outlets = [rng.choice(OUTLETS) for _ in range(articles)]
         conn.executemany(
             "INSERT INTO articles (id, file_id, index_in_file, start, \"end\", text, sha256, title, outlet, "
             "published, date_source, lang, added_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?, 'given', 'en', "
             "'2024-01-01 00:00:00')",
             [(i, 1 + i % 100, i // 100, f"Article {i}. {ARTICLE}", f"article-{i}", f"Toll rises, day {i}",
-              rng.choice(OUTLETS), (START + dt.timedelta(days=(i - 1) * days // articles)).isoformat())
+              outlets[i - 1], (START + dt.timedelta(days=(i - 1) * days // articles)).isoformat())
              for i in range(1, articles + 1)])
         conn.executemany(
             "INSERT INTO claims (id, article_id, metric, value, value_real, value_max, qualifier, subject, location, "
             "period, source, via, as_of, start, \"end\", text, sentence, sentence_start, rule, confidence, cues, "
-            "flags, created_at, review_status, reviewed_value, reviewed_metric, reviewed_source) "
-            "VALUES (" + ", ".join("?" * 27) + ")",
-            claim_rows(claims, articles, seed, reviewed, days))
+            "flags, created_at, review_status, reviewed_value, reviewed_metric, reviewed_source, figure_date, outlet, "
+            "series_subject, period_kind) VALUES (" + ", ".join("?" * 31) + ")",
+            claim_rows(claims, outlets, seed, reviewed, days))
         for _, statement in indexes:
             conn.execute(statement)
     conn.execute("ANALYZE")
