@@ -103,15 +103,13 @@ CREATE INDEX ix_claims_corrected ON claims (metric) WHERE reviewed_value IS NOT 
 
 CREATE INDEX ix_claims_figures ON claims (metric, reviewed_metric, reviewed_value, reviewed_source, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier, subject, review_status, article_id, outlet);
 
-CREATE INDEX ix_claims_metric ON claims (metric);
-
 CREATE INDEX ix_claims_metric_location_subject ON claims (metric, location, subject);
 
 CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric);
 
 CREATE INDEX ix_claims_source ON claims (source);
 
-CREATE INDEX ix_claims_source_id ON claims (source_id);
+CREATE INDEX ix_claims_source_date ON claims (source_id, reviewed_source, figure_date);
 
 CREATE TABLE reviews (
 	id INTEGER NOT NULL,

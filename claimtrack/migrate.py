@@ -55,6 +55,9 @@ def _v1_to_v2(conn: Connection) -> None:
         conn.exec_driver_sql(f"ALTER TABLE claims ADD COLUMN {column} {kind}")
     _fill_report_columns(conn)
     conn.exec_driver_sql("CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric)")
+    conn.exec_driver_sql("DROP INDEX ix_claims_metric")  # the indexes that start with metric serve
+    conn.exec_driver_sql("DROP INDEX ix_claims_source_id")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_source_date ON claims (source_id, reviewed_source, figure_date)")
     conn.exec_driver_sql("CREATE INDEX ix_claims_figures ON claims (metric, reviewed_metric, reviewed_value, "
                          "reviewed_source, location, series_subject, period_kind, source, figure_date, value, "
                          "value_real, value_max, qualifier, subject, review_status, article_id, outlet)")

@@ -116,8 +116,10 @@ def downgrade_to_v1(db_url: str) -> None:
     """Turn a current database into what version 1 was, on either database, for the migration tests."""
     for statement in ("DROP VIEW claims_full", "DROP VIEW sources_summary", "DROP TABLE reviews",
                       "DROP INDEX ix_claims_reviewed_metric", "DROP INDEX ix_claims_figures",
-                      "DROP INDEX ix_claims_corrected"):
+                      "DROP INDEX ix_claims_corrected", "DROP INDEX ix_claims_source_date"):
         sql(db_url, statement)
+    sql(db_url, "CREATE INDEX ix_claims_metric ON claims (metric)")
+    sql(db_url, "CREATE INDEX ix_claims_source_id ON claims (source_id)")
     for column in ("review_status", "reviewed_value", "reviewed_metric", "reviewed_source", "figure_date", "outlet",
                    "series_subject", "period_kind"):
         sql(db_url, f"ALTER TABLE claims DROP COLUMN {column}")
