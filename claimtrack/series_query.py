@@ -25,11 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select, text
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack.cues import cues
-from claimtrack.models import CORRECTED, ClaimRow, SourceAliasRow, SourceRow
+from claimtrack.models import ClaimRow, SourceAliasRow, SourceRow, corrected
 from claimtrack.report import (
     Figure,
     Series,
@@ -103,12 +103,24 @@ def fetch_figures(store: Store, filters: Filters) -> list[Figure]:
     with store.session() as session:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         plain = session.execute(_uncorrected(filters, sources)).all()
-        corrected = session.execute(_corrected(filters, sources)).all()
-    figures = [_figure(row) for row in plain]
-    if not corrected:  # the plain groups are distinct figures already
-        figures.sort(key=_first_claim)
-        return figures
-    return merge_repeats([*figures, *map(_figure, corrected)])
+        reread = session.execute(_corrected(filters, sources)).all()
+    vias: dict[str, tuple[str, ...]] = {}  # relay lists repeat: each is parsed once
+    figures = [_figure(row, vias) for row in plain]
+    if reread:
+        figures = _merge_corrected(figures, [_figure(row, vias) for row in reread])
+    figures.sort(key=_first_claim)
+    return figures
+
+
+def _merge_corrected(plain: list[Figure], reread: list[Figure]) -> list[Figure]:
+    """The figures of uncorrected and corrected claims, those with the same repeat key merged.
+
+    Uncorrected groups are distinct figures already, so only those with the date and value of a
+    corrected figure (both part of the key) can merge; the rest are kept as they are.
+    """
+    near = {(f.date, f.value) for f in reread}
+    apart = [f for f in plain if (f.date, f.value) not in near]
+    return apart + merge_repeats([*(f for f in plain if (f.date, f.value) in near), *reread])
 
 
 def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
@@ -155,11 +167,11 @@ def _corrected(filters: Filters, sources: Sequence[str] | None) -> Any:
              else_=c.qualifier),
     )
     # Read through the partial index ix_claims_corrected, whose condition this repeats word for word.
-    where = and_(text(f"({CORRECTED})"), func.coalesce(c.reviewed_metric, c.metric) == filters.metric)
+    where = and_(corrected(), func.coalesce(c.reviewed_metric, c.metric) == filters.metric)
     return _grouped(key, where, True, filters, sources)
 
 
-def _grouped(key: Sequence[ColumnElement[Any]], where: ColumnElement[bool], corrected: bool, filters: Filters,
+def _grouped(key: Sequence[ColumnElement[Any]], where: ColumnElement[bool], by_reviewer: bool, filters: Filters,
              sources: Sequence[str] | None) -> Any:
     """One row per figure: the key, then the aggregates over its claims, then its first claim's relays,
     article and outlet."""
@@ -173,7 +185,7 @@ def _grouped(key: Sequence[ColumnElement[Any]], where: ColumnElement[bool], corr
             func.aggregate_strings(cast(c.article_id, String), ",").label("article_ids"),
             func.aggregate_strings(c.outlet, LIST_SEP).label("outlets"),
             func.aggregate_strings(c.review_status, ",").label("review"),
-            literal(corrected).label("corrected"),
+            literal(by_reviewer).label("corrected"),
             # The subject as worded, when every claim words it alike (else the series shows its key).
             func.min(c.subject).label("subject_min"), func.max(c.subject).label("subject_max"),
             (func.count(c.subject) == func.count()).label("subject_always"),
@@ -229,19 +241,20 @@ def _same_text(column: Any, wanted: str) -> ColumnElement[bool]:
     return func.lower(column) == func.lower(wanted)
 
 
-def _figure(row: Any) -> Figure:
+def _figure(row: Any, vias: dict[str, tuple[str, ...]]) -> Figure:
     (metric, location, subject_key, period, source, date, value, value_real, value_max, qualifier, _first_id,
-     claim_ids, article_ids, outlets, review, corrected, subject_min, subject_max, subject_always, via,
+     claim_ids, article_ids, outlets, review, by_reviewer, subject_min, subject_max, subject_always, via,
      first_article, first_outlet) = row  # unpacked once: a million attribute lookups add up
+    relays = vias.get(via)
+    if relays is None:
+        relays = vias[via] = tuple(json.loads(via))
     return Figure(
-        metric=metric, location=location,
-        subject=subject_min if subject_always and subject_min == subject_max else subject_key,
-        period=period, source=source, date=_date(date), value=_number(value_real if value_real is not None else value),
-        value_max=value_max, qualifier=qualifier, via=() if via == "[]" else tuple(json.loads(via)),
-        claim_ids=tuple(sorted(map(int, claim_ids.split(",")))),
-        article_ids=first_then_sorted(first_article, map(int, article_ids.split(","))),
-        outlets=first_then_sorted(first_outlet, outlets.split(LIST_SEP) if outlets else ()),
-        review=tuple(sorted(set(review.split(",")))) if review else (), corrected=bool(corrected),
+        metric, location, subject_min if subject_always and subject_min == subject_max else subject_key, period,
+        source, _date(date), _number(value_real if value_real is not None else value), value_max, qualifier, relays,
+        tuple(sorted(map(int, claim_ids.split(",")))),
+        first_then_sorted(first_article, {*map(int, article_ids.split(","))}),
+        first_then_sorted(first_outlet, {*outlets.split(LIST_SEP)}) if outlets else (),
+        tuple(sorted(set(review.split(",")))) if review else (), bool(by_reviewer),
     )
 
 
