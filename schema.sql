@@ -49,8 +49,6 @@ CREATE TABLE articles (
 
 CREATE INDEX ix_articles_file_id ON articles (file_id);
 
-CREATE INDEX ix_articles_id_published_outlet ON articles (id, published, outlet);
-
 CREATE TABLE source_aliases (
 	id INTEGER NOT NULL,
 	source_id INTEGER NOT NULL,
@@ -90,6 +88,10 @@ CREATE TABLE claims (
 	reviewed_value BIGINT,
 	reviewed_metric VARCHAR,
 	reviewed_source VARCHAR,
+	figure_date DATE,
+	outlet VARCHAR,
+	series_subject VARCHAR,
+	period_kind VARCHAR DEFAULT 'unspecified' NOT NULL,
 	PRIMARY KEY (id),
 	FOREIGN KEY(article_id) REFERENCES articles (id),
 	FOREIGN KEY(source_id) REFERENCES sources (id)
@@ -97,17 +99,17 @@ CREATE TABLE claims (
 
 CREATE INDEX ix_claims_article_id ON claims (article_id);
 
-CREATE INDEX ix_claims_metric ON claims (metric);
+CREATE INDEX ix_claims_corrected ON claims (metric) WHERE reviewed_value IS NOT NULL OR reviewed_source IS NOT NULL OR reviewed_metric IS NOT NULL;
+
+CREATE INDEX ix_claims_figures ON claims (metric, reviewed_metric, reviewed_value, reviewed_source, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier, subject, review_status, article_id, outlet);
 
 CREATE INDEX ix_claims_metric_location_subject ON claims (metric, location, subject);
 
 CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric);
 
-CREATE INDEX ix_claims_series ON claims (metric, reviewed_metric, location, subject, period, source, reviewed_source, as_of, value, value_real, value_max, qualifier, reviewed_value, review_status, article_id);
-
 CREATE INDEX ix_claims_source ON claims (source);
 
-CREATE INDEX ix_claims_source_id ON claims (source_id);
+CREATE INDEX ix_claims_source_date ON claims (source_id, reviewed_source, figure_date);
 
 CREATE TABLE reviews (
 	id INTEGER NOT NULL,

@@ -4,8 +4,9 @@ Each check reads the database only and gives a :class:`Check`: its name, what it
 and the problems it found (none when all is well). Besides the database engine's own checks
 (SQLite's integrity and foreign keys, the full-text index), they verify what claimtrack
 promises: every claim's text is the file text at its offsets, every article is its file's
-text at its offsets and hashes to its key, nothing refers to a row that is gone, and the
-reviewed columns of claims hold what the latest review of each field says.
+text at its offsets and hashes to its key, nothing refers to a row that is gone, the
+reviewed columns of claims hold what the latest review of each field says, and what claims copy
+for reports (figure date, outlet, series subject, kind of period) agrees with where it comes from.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, null, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
+from claimtrack.cues import cues
 from claimtrack.models import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -30,6 +32,7 @@ from claimtrack.models import (
     SourceAliasRow,
     SourceRow,
 )
+from claimtrack.report import PERIOD_KEYS, UNSPECIFIED
 
 SHOWN = 5  # row ids named per problem; the count says how many more
 REVIEWED = {"status": "review_status", "value": "reviewed_value", "metric": "reviewed_metric",
@@ -52,7 +55,7 @@ def run_checks(conn: Connection) -> list[Check]:
     checks: list[Callable[[Connection], Check]] = [_schema_version]
     if conn.dialect.name == "sqlite":
         checks += [_sqlite_integrity, _sqlite_foreign_keys, _full_text_index]
-    checks += [_claim_offsets, _article_offsets, _digests, _orphans, _reviews]
+    checks += [_claim_offsets, _article_offsets, _digests, _orphans, _reviews, _report_columns]
     return [check(conn) for check in checks]
 
 
@@ -167,6 +170,29 @@ def _reviews(conn: Connection) -> Check:
                 problems.append(f"claim {claim_id}: {REVIEWED[review_field]} is {value!r} but the latest "
                                 f"review of its {review_field} says {expected!r}")
     return Check("reviewed values", f"{len(latest)} reviewed fields", _shown(problems))
+
+
+def _report_columns(conn: Connection) -> Check:
+    """The columns claims copy for the series report against their sources: the claim's date and its
+    article, the subject and the lexicons' whole-population subjects, the period."""
+    c, a = ClaimRow, ArticleRow
+    general = sorted(cues().general_subjects)
+    expected: list[tuple[str, Any, Any]] = [
+        ("figure_date", col(c.figure_date), func.coalesce(col(c.as_of), col(a.published))),
+        ("outlet", col(c.outlet), col(a.outlet)),
+        ("series_subject", col(c.series_subject),
+         case((or_(col(c.subject).is_(None), col(c.subject).in_(general)), null()), else_=col(c.subject))),
+        ("period_kind", col(c.period_kind),
+         case((col(c.period).in_(PERIOD_KEYS), col(c.period)), else_=literal(UNSPECIFIED))),
+    ]
+    problems = []
+    for name, stored, source in expected:
+        differs = or_(stored != source, and_(stored.is_(None), source.is_not(None)),
+                      and_(stored.is_not(None), source.is_(None)))
+        wrong = (select(col(c.id)).join(a, col(a.id) == col(c.article_id)).where(differs).order_by(col(c.id)))
+        problems += _named(list(conn.execute(wrong).scalars()), "claim",
+                           f"{name} disagrees with what it copies (claimtrack reextract sets it again)")
+    return Check("report columns", "figure dates, outlets, series subjects and periods of claims", problems)
 
 
 def _number_text(value: float | int) -> str:

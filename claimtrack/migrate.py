@@ -19,10 +19,23 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, insert
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    text,
+)
 from sqlalchemy.engine import Connection
 
-from claimtrack.models import SCHEMA_VERSION, SQLITE_FTS, VIEWS, SchemaVersionRow, utcnow
+from claimtrack.cues import cues
+from claimtrack.models import CORRECTED, SCHEMA_VERSION, SQLITE_FTS, VIEWS, SchemaVersionRow, utcnow
 
 Step = Callable[[Connection], None]
 
@@ -32,22 +45,43 @@ class MigrationError(Exception):
 
 
 def _v1_to_v2(conn: Connection) -> None:
-    """Version 2: reviews and the reviewed columns of claims, and the full-text index on SQLite."""
+    """Version 2: reviews and the reviewed columns of claims, the columns claims copy for the series
+    report (filled from the stored rows), and the full-text index on SQLite."""
+    # Fixed names and types below, no user input.
     for column, kind in (("review_status", "VARCHAR"), ("reviewed_value", "BIGINT"),
-                         ("reviewed_metric", "VARCHAR"), ("reviewed_source", "VARCHAR")):
-        conn.exec_driver_sql(f"ALTER TABLE claims ADD COLUMN {column} {kind}")  # fixed names, no user input
+                         ("reviewed_metric", "VARCHAR"), ("reviewed_source", "VARCHAR"),
+                         ("figure_date", "DATE"), ("outlet", "VARCHAR"), ("series_subject", "VARCHAR"),
+                         ("period_kind", "VARCHAR DEFAULT 'unspecified' NOT NULL")):
+        conn.exec_driver_sql(f"ALTER TABLE claims ADD COLUMN {column} {kind}")
+    _fill_report_columns(conn)
     conn.exec_driver_sql("CREATE INDEX ix_claims_reviewed_metric ON claims (reviewed_metric)")
-    # What diff reads, covered by indexes (fixed names and columns, no user input).
-    conn.exec_driver_sql("CREATE INDEX ix_claims_series ON claims (metric, reviewed_metric, location, subject, "
-                         "period, source, reviewed_source, as_of, value, value_real, value_max, qualifier, "
-                         "reviewed_value, review_status, article_id)")
-    conn.exec_driver_sql("CREATE INDEX ix_articles_id_published_outlet ON articles (id, published, outlet)")
+    conn.exec_driver_sql("DROP INDEX ix_claims_metric")  # the indexes that start with metric serve
+    conn.exec_driver_sql("DROP INDEX ix_claims_source_id")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_source_date ON claims (source_id, reviewed_source, figure_date)")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_figures ON claims (metric, reviewed_metric, reviewed_value, "
+                         "reviewed_source, location, series_subject, period_kind, source, figure_date, value, "
+                         "value_real, value_max, qualifier, subject, review_status, article_id, outlet)")
+    conn.exec_driver_sql(f"CREATE INDEX ix_claims_corrected ON claims (metric) WHERE {CORRECTED}")
     _reviews_v2().create(conn)
     if conn.dialect.name == "sqlite":
         for statement in SQLITE_FTS:
             conn.exec_driver_sql(statement)
         # The triggers only index articles added from now on: index the stored ones too.
         conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+
+def _fill_report_columns(conn: Connection) -> None:
+    """Fill what claims copy for the series report from the stored claims and their articles, as
+    claimtrack.store.claim_columns does for new claims. Whole-population subjects are those of the
+    lexicons installed now, as for claims added from now on."""
+    conn.exec_driver_sql(
+        "UPDATE claims SET "
+        "figure_date = COALESCE(as_of, (SELECT published FROM articles WHERE articles.id = claims.article_id)), "
+        "outlet = (SELECT outlet FROM articles WHERE articles.id = claims.article_id), "
+        "period_kind = CASE WHEN period IN ('cumulative', 'period', 'event') THEN period ELSE 'unspecified' END")
+    general = sorted(cues().general_subjects)
+    conn.execute(text("UPDATE claims SET series_subject = CASE WHEN subject IN :general THEN NULL ELSE subject END")
+                 .bindparams(bindparam("general", general, expanding=True)))
 
 
 def _reviews_v2() -> Table:

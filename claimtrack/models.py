@@ -11,12 +11,22 @@ that a population count never overflows, JSON lists are plain TEXT, dates are DA
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.sql.elements import Grouping
 from sqlmodel import Field, SQLModel
+
+# A claim whose metric, value or source a reviewer corrected (the condition of ix_claims_corrected).
+CORRECTED = "reviewed_value IS NOT NULL OR reviewed_source IS NOT NULL OR reviewed_metric IS NOT NULL"
+
+
+def corrected() -> Grouping[Any]:
+    """:data:`CORRECTED` as a condition of a query, worded as the partial index is so that it is used."""
+    return Grouping(text(CORRECTED))
 
 SCHEMA_VERSION = 2  # 2: reviews, reviewed values on claims, claims_full/sources_summary views, FTS
 
@@ -46,8 +56,6 @@ class ArticleRow(SQLModel, table=True):
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_file_id", "file_id"),
-        # Covers what a series report reads of each claim's article, so it never reads article text.
-        Index("ix_articles_id_published_outlet", "id", "published", "outlet"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -97,17 +105,24 @@ class ClaimRow(SQLModel, table=True):
 
     __tablename__ = "claims"
     __table_args__ = (
-        Index("ix_claims_metric", "metric"),
+        # (No index on metric alone: the indexes below that start with it serve.)
         Index("ix_claims_article_id", "article_id"),
         Index("ix_claims_source", "source"),
-        Index("ix_claims_source_id", "source_id"),
+        # Claims credited to a source and not re-credited by a reviewer, by date: `claims --source`
+        # orders and counts them on this index without reading the claim rows.
+        Index("ix_claims_source_date", "source_id", "reviewed_source", "figure_date"),
         Index("ix_claims_metric_location_subject", "metric", "location", "subject"),
         Index("ix_claims_reviewed_metric", "reviewed_metric"),
-        # Covers every column the series report groups and counts (claimtrack.series_query), so
-        # reporting on a metric reads this index alone, never the wide claim rows.
-        Index("ix_claims_series", "metric", "reviewed_metric", "location", "subject", "period", "source",
-              "reviewed_source", "as_of", "value", "value_real", "value_max", "qualifier", "reviewed_value",
-              "review_status", "article_id"),
+        # The series report (claimtrack.series_query) reads this index alone. Uncorrected claims of
+        # a metric (all reviewed_* columns null: an equality prefix) come out ordered by what makes
+        # them one figure, so the database groups repeats as it reads them, with no sort and no
+        # join; the columns after the figure's own are what each group collects.
+        Index("ix_claims_figures", "metric", "reviewed_metric", "reviewed_value", "reviewed_source", "location",
+              "series_subject", "period_kind", "source", "figure_date", "value", "value_real", "value_max",
+              "qualifier", "subject", "review_status", "article_id", "outlet"),
+        # The few claims a reviewer corrected, which the series report groups apart as the reviewer
+        # reads them. Partial: claims are added uncorrected, so adding them never touches it.
+        Index("ix_claims_corrected", "metric", sqlite_where=text(CORRECTED), postgresql_where=text(CORRECTED)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -140,6 +155,14 @@ class ClaimRow(SQLModel, table=True):
     reviewed_value: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     reviewed_metric: str | None = None
     reviewed_source: str | None = None
+    # Copies of what the series report groups by, kept in step when a claim is stored or read
+    # again (claimtrack.store.claim_columns) and verified by ``claimtrack db check``; they spare
+    # a report over a million claims a join with articles and per-row expressions.
+    figure_date: dt.date | None = None  # as_of, else the article's publication date
+    outlet: str | None = None  # the article's outlet
+    series_subject: str | None = None  # the subject, null for a whole population (report.series_subject)
+    # The period, 'unspecified' for none or an unknown one (report.period_key).
+    period_kind: str = Field(default="unspecified", sa_column_kwargs={"server_default": "unspecified"})
 
 
 class ReviewRow(SQLModel, table=True):

@@ -18,11 +18,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, text
+from sqlalchemy import Table, and_, func, or_, select, text, union_all
 from sqlalchemy.sql import Select
 
 from claimtrack.cues import cues
-from claimtrack.models import ArticleRow, ClaimRow, FileRow, SourceAliasRow, SourceRow
+from claimtrack.models import ArticleRow, ClaimRow, FileRow, SourceAliasRow, SourceRow, corrected
 from claimtrack.phrases import tokenize
 from claimtrack.report import period_key, series_subject
 from claimtrack.store import Store
@@ -170,17 +170,38 @@ class SearchHit:
 
 def find_claims(store: Store, where: ClaimFilter = ClaimFilter(), limit: int | None = None,
                 newest_first: bool = False) -> tuple[list[ClaimRecord], int]:
-    """Claims matching ``where`` in date order (undated last), with how many match in all."""
-    date = _figure_date()
-    stmt = _filtered(_claims_select(), where)
+    """Claims matching ``where`` in date order (undated last), with how many match in all.
+
+    The claims are chosen, counted and ordered on the claims table alone (its indexes hold the
+    figure date), and only the ``limit`` chosen are read whole with their article and file.
+    """
+    matching = _matching(where).subquery()
+    date = matching.c.figure_date
+    chosen = select(matching.c.id).order_by(date.is_(None), date.desc() if newest_first else date, matching.c.id)
+    if limit is not None:
+        chosen = chosen.limit(limit)
+    records = _claims_select().where(C.id.in_(chosen)).order_by(
+        C.figure_date.is_(None), C.figure_date.desc() if newest_first else C.figure_date, C.id)
     with store.session() as session:
-        total = session.execute(_filtered(
-            select(func.count(C.id)).select_from(CLAIMS).join(ARTICLES, _article_join()), where,
-        )).scalar_one()
-        ordered = stmt.order_by(date.is_(None), date.desc() if newest_first else date, C.id)
-        if limit is not None:
-            ordered = ordered.limit(limit)
-        return [_record(row) for row in session.execute(ordered).all()], total
+        total = session.execute(select(func.count()).select_from(matching)).scalar_one()
+        return [_record(row) for row in session.execute(records).all()], total
+
+
+def _matching(where: ClaimFilter) -> Select[Any]:
+    """The id and figure date of each claim matching ``where``, read from the claims table alone.
+
+    A source filter is two disjoint parts, so that each reads one index rather than the table:
+    claims the extractor credited to the source (ix_claims_source_date), and claims a reviewer
+    credited to it (the partial index of corrected claims).
+    """
+    narrow = select(C.id, C.figure_date).where(*_conditions(where))
+    if where.source is None:
+        return narrow
+    ids, names = _source_ids_and_names(where.source)
+    as_read = narrow.where(C.reviewed_source.is_(None), C.source_id.in_(ids))
+    as_reviewed = narrow.where(corrected(), or_(C.reviewed_source.in_(names),
+                                                          C.reviewed_source == where.source))
+    return union_all(as_read, as_reviewed)  # type: ignore[return-value]
 
 
 def get_claim(store: Store, claim_id: int) -> ClaimRecord | None:
@@ -324,7 +345,8 @@ def lexicon_source_name(name: str) -> str | None:
 
 
 def _claims_select() -> Select[Any]:
-    return (select(CLAIMS, A.published, A.date_source, A.outlet, A.title, A.url, A.lang, F.path,
+    # The outlet comes with the claims row, which copies its article's.
+    return (select(CLAIMS, A.published, A.date_source, A.title, A.url, A.lang, F.path,
                    S.kind.label("source_kind"))
             .join(ARTICLES, _article_join())
             .join(FILES, F.id == A.file_id)
@@ -341,20 +363,26 @@ def _figure_date() -> Any:
 
 def _filtered(stmt: Select[Any], where: ClaimFilter) -> Select[Any]:
     """``stmt`` (over claims joined to articles) narrowed by ``where``, with index-friendly conditions."""
+    conditions = _conditions(where)
+    if where.source is not None:
+        conditions.append(_source_condition(where.source))
+    return stmt.where(*conditions)
+
+
+def _conditions(where: ClaimFilter) -> list[Any]:
+    """The conditions of ``where`` but its source, on columns of the claims table."""
     conditions: list[Any] = []
     if where.metric is not None:  # the effective metric: reviewed, else read
         conditions.append(or_(C.reviewed_metric == where.metric,
                               and_(C.metric == where.metric, C.reviewed_metric.is_(None))))
-    if where.source is not None:
-        conditions.append(_source_condition(where.source))
     for column, wanted in ((C.location, where.location), (C.subject, where.subject),
-                           (A.outlet, where.outlet)):
+                           (C.outlet, where.outlet)):
         if wanted is not None:
             conditions.append(func.lower(column) == wanted.lower())
     if where.since is not None:
-        conditions.append(_figure_date() >= where.since)
+        conditions.append(C.figure_date >= where.since)
     if where.until is not None:
-        conditions.append(_figure_date() <= where.until)
+        conditions.append(C.figure_date <= where.until)
     if where.period is not None:
         conditions.append(C.period.is_(None) | (C.period == where.period)
                           if where.period == "unspecified" else C.period == where.period)
@@ -363,22 +391,27 @@ def _filtered(stmt: Select[Any], where: ClaimFilter) -> Select[Any]:
                           else C.review_status == where.status)
     if where.article_id is not None:
         conditions.append(C.article_id == where.article_id)
-    return stmt.where(*conditions)
+    return conditions
 
 
 def _source_condition(name: str) -> Any:
-    """Claims whose effective source is ``name``: a canonical name or a recorded alias, any case.
+    """Claims whose effective source is ``name``: a canonical name or a recorded alias, any case."""
+    ids, names = _source_ids_and_names(name)
+    return or_(and_(C.reviewed_source.is_(None), C.source_id.in_(ids)),
+               C.reviewed_source.in_(names), C.reviewed_source == name)
+
+
+def _source_ids_and_names(name: str) -> tuple[Select[Any], Select[Any]]:
+    """The ids and canonical names of the sources called ``name`` or having it as an alias, any case.
 
     The sources table is small, so the names resolve to ids there and the claims are found
-    through the source_id and reviewed_source indexes.
+    through the indexes on their source.
     """
     wanted = name.lower()
     ids = select(S.id).where(or_(
         func.lower(S.name) == wanted,
         S.id.in_(select(SA.source_id).where(func.lower(SA.alias) == wanted))))
-    names = select(S.name).where(S.id.in_(ids))
-    return or_(and_(C.reviewed_source.is_(None), C.source_id.in_(ids)),
-               C.reviewed_source.in_(names), C.reviewed_source == name)
+    return ids, select(S.name).where(S.id.in_(ids))
 
 
 def _same_or_null(column: Any, value: str | None) -> Any:

@@ -89,15 +89,17 @@ def _reread(session: Session, file_id: int) -> Reread:
         matched += 1
         claims = [c for c in extraction.claims if c.article == article.index]
         ensure_sources(conn, {c.source for c in claims if c.source}, source_ids)
-        u, a, r, k = _update_article(session, row.id, claims, source_ids)
+        u, a, r, k = _update_article(session, row, claims, source_ids)
         updated, added, removed, kept = updated + u, added + a, removed + r, kept + k
         record_aliases(conn, claims, source_ids)
     return Reread(stored_file.path, len(rows), updated, added, removed, kept, len(rows) - matched)
 
 
-def _update_article(session: Session, article_id: int, claims: list[Claim],
+def _update_article(session: Session, article: ArticleRow, claims: list[Claim],
                     source_ids: dict[str, int]) -> tuple[int, int, int, int]:
     """(updated, added, removed, kept because reviewed) for one article's claims."""
+    assert article.id is not None
+    article_id = article.id
     old = session.exec(select(ClaimRow).where(ClaimRow.article_id == article_id)
                        .order_by(col(ClaimRow.id))).all()
     reviewed = set(session.exec(select(ReviewRow.claim_id).where(
@@ -114,12 +116,12 @@ def _update_article(session: Session, article_id: int, claims: list[Claim],
         if row is None or row.id in kept:
             row = next((c for c in by_span.get((claim.start, claim.end), []) if c.id not in kept), None)
         if row is None or row.id is None:
-            conn.execute(insert(ClaimRow), [new_claim_row(claim, article_id, source_ids)])
+            conn.execute(insert(ClaimRow), [new_claim_row(claim, article_id, source_ids, article)])
             added += 1
             continue
         kept.add(row.id)
         conn.execute(update(ClaimRow).where(col(ClaimRow.id) == row.id)
-                     .values(**claim_columns(claim, article_id, source_ids)))
+                     .values(**claim_columns(claim, article_id, source_ids, article)))
         updated += 1
     gone = [c for c in old if c.id not in kept]
     keep = [c for c in gone if c.id in reviewed or c.review_status is not None]

@@ -68,7 +68,7 @@ SeriesKey = tuple[str, str | None, str | None, str]  # metric, location, series 
 _K = TypeVar("_K", bound=int | str)  # an article id or an outlet name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One figure as reported: a value a source gave for a date, with every claim that printed it.
 
@@ -100,7 +100,7 @@ class Figure:
         return self.claim_ids[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeriesRow:
     """One figure in a series.
 
@@ -129,7 +129,7 @@ class SeriesRow:
     corrected: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Series:
     """The rows of one series; ``source`` is set when series are split by source (``by_source``)."""
 
@@ -212,10 +212,15 @@ def _merge(a: Figure, b: Figure) -> Figure:
 
 
 def first_then_sorted(first: _K | None, items: Iterable[_K]) -> tuple[_K, ...]:
-    """Distinct items, ``first`` (when given) first and the rest sorted: a stable order however they came."""
-    rest: set[_K] = set(items)
+    """Distinct items, ``first`` (when given) first and the rest sorted: a stable order however they came.
+
+    A set given as ``items`` is used as it is (and may lose ``first``), sparing a copy per figure.
+    """
+    rest: set[_K] = items if isinstance(items, set) else set(items)
     if first is None:
         return tuple(sorted(rest))
+    if len(rest) == 1 and first in rest:  # the usual case of a figure printed once, or by one outlet
+        return (first,)
     rest.discard(first)
     return (first, *sorted(rest))
 
@@ -227,10 +232,11 @@ def build_series(claims: Sequence[StoredClaim], by_source: bool = False) -> list
 
 def series_of(figures: Sequence[Figure], by_source: bool = False) -> list[Series]:
     """Figures grouped into series, flagged, most rows first (then by metric, location, subject, period)."""
-    marks = _flag_map(figures)
+    keyed = list(zip(series_keys(figures), figures, strict=True))
+    marks = _flag_map(keyed)
     groups: dict[tuple[SeriesKey, str | None], list[Figure]] = defaultdict(list)
-    for figure in figures:
-        groups[(series_key(figure), figure.source if by_source else None)].append(figure)
+    for key, figure in keyed:
+        groups[(key, figure.source if by_source else None)].append(figure)
     series = [
         Series(metric, location, _shown_subject(subject, members), period,
                _rows(members, period == CUMULATIVE, marks), source, by_source)
@@ -238,6 +244,13 @@ def series_of(figures: Sequence[Figure], by_source: bool = False) -> list[Series
     ]
     series.sort(key=lambda s: (-len(s.rows), s.metric, s.location or "", s.subject or "", s.period, s.source or ""))
     return series
+
+
+def series_keys(figures: Iterable[Figure]) -> list[SeriesKey]:
+    """:func:`series_key` of each figure, reading the lexicons' whole-population subjects once."""
+    general = cues().general_subjects
+    return [(f.metric, f.location, None if f.subject is None or f.subject in general else f.subject,
+             f.period if f.period in PERIOD_KEYS else UNSPECIFIED) for f in figures]
 
 
 def only_periods(series: Sequence[Series], periods: Collection[str] | None) -> list[Series]:
@@ -251,22 +264,25 @@ def _shown_subject(key: str | None, members: list[Figure]) -> str | None:
     return worded.pop() if len(worded) == 1 else key
 
 
-def _flag_map(figures: Sequence[Figure]) -> dict[int, set[str]]:
+Keyed = Sequence[tuple[SeriesKey, Figure]]  # figures with their series keys, computed once
+
+
+def _flag_map(keyed: Keyed) -> dict[int, set[str]]:
     """Flags that compare a figure with figures of other series or sources, by first claim id."""
     marks: dict[int, set[str]] = defaultdict(set)
-    for claim_id in _disagreeing(figures):
+    for claim_id in _disagreeing(keyed):
         marks[claim_id].add(DISAGREE)
-    for claim_id in _not_adding_up(figures):
+    for claim_id in _not_adding_up(keyed):
         marks[claim_id].add(SUM)
     return marks
 
 
-def _disagreeing(figures: Sequence[Figure]) -> set[int]:
+def _disagreeing(keyed: Keyed) -> set[int]:
     """Figures another source contradicts on the same date in the same series."""
     same_day: dict[tuple[SeriesKey, dt.date], list[Figure]] = defaultdict(list)
-    for figure in figures:
+    for key, figure in keyed:
         if figure.date is not None:
-            same_day[(series_key(figure), figure.date)].append(figure)
+            same_day[(key, figure.date)].append(figure)
     found: set[int] = set()
     for group in same_day.values():
         if len(group) < 2:
@@ -283,15 +299,13 @@ def _disagreeing(figures: Sequence[Figure]) -> set[int]:
     return found
 
 
-def _not_adding_up(figures: Sequence[Figure]) -> set[int]:
+def _not_adding_up(keyed: Keyed) -> set[int]:
     """Running totals whose change one source's daily figures in between contradict, and those dailies."""
     totals: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
     dailies: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
-    for figure in figures:
-        kind = period_key(figure.period)
+    for (metric, location, subject, kind), figure in keyed:
         if figure.date is None or kind not in (CUMULATIVE, PERIOD) or not _exact(figure):
             continue
-        metric, location, subject, _ = series_key(figure)
         into = totals if kind == CUMULATIVE else dailies
         into[(metric, location, subject, figure.source)][figure.date].append(figure)
     found: set[int] = set()
@@ -336,15 +350,17 @@ def _rows(figures: list[Figure], cumulative: bool, marks: dict[int, set[str]]) -
     jumps = _jumps(ordered, [change for change, _ in changes])
     rows = []
     for index, (figure, (change, change_pct)) in enumerate(zip(ordered, changes, strict=True)):
-        marked = marks.get(figure.first_claim, set())
-        flags = [name for name, on in ((DROP, index in drops), (DISAGREE, DISAGREE in marked),
-                                       (JUMP, index in jumps), (SUM, SUM in marked)) if on]
+        marked = marks.get(figure.first_claim)
+        flags: tuple[str, ...] = ()
+        if marked or index in drops or index in jumps:  # most rows have none: skip building them
+            marked = marked or set()
+            flags = tuple(name for name, on in ((DROP, index in drops), (DISAGREE, DISAGREE in marked),
+                                                (JUMP, index in jumps), (SUM, SUM in marked)) if on)
+        outlets, article_ids, claim_ids = figure.outlets, figure.article_ids, figure.claim_ids
         rows.append(SeriesRow(
-            date=figure.date, value=figure.value, value_max=figure.value_max, qualifier=figure.qualifier,
-            change=change, change_pct=change_pct, source=figure.source, via=figure.via,
-            outlet=figure.outlets[0] if figure.outlets else None, article_id=figure.article_ids[0],
-            claim_id=figure.first_claim, flags=tuple(flags), claim_ids=figure.claim_ids,
-            article_ids=figure.article_ids, outlets=figure.outlets, review=figure.review, corrected=figure.corrected,
+            figure.date, figure.value, figure.value_max, figure.qualifier, change, change_pct, figure.source,
+            figure.via, outlets[0] if outlets else None, article_ids[0], claim_ids[0], flags, claim_ids,
+            article_ids, outlets, figure.review, figure.corrected,
         ))
     return tuple(rows)
 

@@ -25,14 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, null, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack.cues import cues
-from claimtrack.models import ArticleRow, ClaimRow, SourceAliasRow, SourceRow
+from claimtrack.models import ClaimRow, SourceAliasRow, SourceRow, corrected
 from claimtrack.report import (
-    PERIOD_KEYS,
-    UNSPECIFIED,
     Figure,
     Series,
     first_then_sorted,
@@ -46,7 +44,8 @@ LIST_SEP = "\x1f"  # the ASCII unit separator: no outlet name contains it
 QUOTE_BATCH = 500  # claim ids per query when fetching sentences
 
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
-_articles = ArticleRow.__table__  # type: ignore[attr-defined]
+KEY_NAMES = ("metric", "location", "subject_key", "period_key", "source", "date", "value", "value_real", "value_max",
+             "qualifier")  # what makes claims one figure (report.repeat_key), as both queries name it
 
 
 @dataclass(frozen=True)
@@ -103,11 +102,25 @@ def fetch_figures(store: Store, filters: Filters) -> list[Figure]:
     """The figures of a metric under the filters, each standing for all the claims that repeat it."""
     with store.session() as session:
         sources = _source_names(session, filters.source) if filters.source is not None else None
-        extracted = and_(_claims.c.metric == filters.metric, _claims.c.reviewed_metric.is_(None))
-        reviewed = _claims.c.reviewed_metric == filters.metric
-        rows = [row for where in (extracted, reviewed)
-                for row in session.execute(_grouped(where, filters, sources)).all()]
-    return merge_repeats(_figure(row) for row in rows)
+        plain = session.execute(_uncorrected(filters, sources)).all()
+        reread = session.execute(_corrected(filters, sources)).all()
+    vias: dict[str, tuple[str, ...]] = {}  # relay lists repeat: each is parsed once
+    figures = [_figure(row, vias) for row in plain]
+    if reread:
+        figures = _merge_corrected(figures, [_figure(row, vias) for row in reread])
+    figures.sort(key=_first_claim)
+    return figures
+
+
+def _merge_corrected(plain: list[Figure], reread: list[Figure]) -> list[Figure]:
+    """The figures of uncorrected and corrected claims, those with the same repeat key merged.
+
+    Uncorrected groups are distinct figures already, so only those with the date and value of a
+    corrected figure (both part of the key) can merge; the rest are kept as they are.
+    """
+    near = {(f.date, f.value) for f in reread}
+    apart = [f for f in plain if (f.date, f.value) not in near]
+    return apart + merge_repeats([*(f for f in plain if (f.date, f.value) in near), *reread])
 
 
 def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
@@ -124,55 +137,72 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _grouped(where: ColumnElement[bool], filters: Filters, sources: Sequence[str] | None) -> Any:
-    """One row per figure: the repeat key, then the aggregates over its claims."""
-    c, a = _claims.c, _articles.c
-    general = sorted(cues().general_subjects)
+def _uncorrected(filters: Filters, sources: Sequence[str] | None) -> Any:
+    """The figures of the claims no reviewer corrected: nearly all of them.
+
+    With every reviewed column null the key is made of stored columns alone, in the order of the
+    ``ix_claims_figures`` index, so the database groups them as it reads that index.
+    """
+    c = _claims.c
+    key = (c.metric, c.location, c.series_subject, c.period_kind, c.source, c.figure_date, c.value,
+           c.value_real, c.value_max, c.qualifier)
+    where = and_(c.metric == filters.metric, c.reviewed_metric.is_(None), c.reviewed_value.is_(None),
+                 c.reviewed_source.is_(None))
+    return _grouped(key, where, False, filters, sources)
+
+
+def _corrected(filters: Filters, sources: Sequence[str] | None) -> Any:
+    """The figures of the claims a reviewer corrected (metric, value or source), as the reviewer reads them.
+
+    A reviewed value is one figure: it drops the extractor's range, and a 'range' or 'vague'
+    qualifier becomes 'exact'. These claims are few, read through the partial index that holds
+    only them.
+    """
+    c = _claims.c
     key = (
-        func.coalesce(c.reviewed_metric, c.metric).label("metric"),
-        c.location,
-        case((or_(c.subject.is_(None), c.subject.in_(general)), null()), else_=c.subject).label("subject_key"),
-        case((c.period.in_(PERIOD_KEYS), c.period), else_=literal(UNSPECIFIED)).label("period_key"),
-        func.coalesce(c.reviewed_source, c.source).label("source"),
-        func.coalesce(c.as_of, a.published).label("date"),
-        func.coalesce(c.reviewed_value, c.value).label("value"),
-        case((c.reviewed_value.is_(None), c.value_real)).label("value_real"),
-        case((c.reviewed_value.is_(None), c.value_max)).label("value_max"),
+        func.coalesce(c.reviewed_metric, c.metric), c.location, c.series_subject, c.period_kind,
+        func.coalesce(c.reviewed_source, c.source), c.figure_date, func.coalesce(c.reviewed_value, c.value),
+        case((c.reviewed_value.is_(None), c.value_real)), case((c.reviewed_value.is_(None), c.value_max)),
         case((and_(c.reviewed_value.is_not(None), c.qualifier.in_(("range", "vague"))), literal("exact")),
-             else_=c.qualifier).label("qualifier"),
+             else_=c.qualifier),
     )
-    corrected = or_(c.reviewed_value.is_not(None), c.reviewed_metric.is_not(None), c.reviewed_source.is_not(None))
+    # Read through the partial index ix_claims_corrected, whose condition this repeats word for word.
+    where = and_(corrected(), func.coalesce(c.reviewed_metric, c.metric) == filters.metric)
+    return _grouped(key, where, True, filters, sources)
+
+
+def _grouped(key: Sequence[ColumnElement[Any]], where: ColumnElement[bool], by_reviewer: bool, filters: Filters,
+             sources: Sequence[str] | None) -> Any:
+    """One row per figure: the key, then the aggregates over its claims, then its first claim's relays,
+    article and outlet."""
+    c = _claims.c
+    labelled = [column.label(name) for column, name in zip(key, KEY_NAMES, strict=True)]
     grouped = (
         select(
-            *key,
+            *labelled,
             func.min(c.id).label("first_id"),
             func.aggregate_strings(cast(c.id, String), ",").label("claim_ids"),
             func.aggregate_strings(cast(c.article_id, String), ",").label("article_ids"),
-            func.aggregate_strings(a.outlet, LIST_SEP).label("outlets"),
+            func.aggregate_strings(c.outlet, LIST_SEP).label("outlets"),
             func.aggregate_strings(c.review_status, ",").label("review"),
-            func.max(case((corrected, 1), else_=0)).label("corrected"),
+            literal(by_reviewer).label("corrected"),
             # The subject as worded, when every claim words it alike (else the series shows its key).
             func.min(c.subject).label("subject_min"), func.max(c.subject).label("subject_max"),
             (func.count(c.subject) == func.count()).label("subject_always"),
         )
-        .select_from(_claims.join(_articles, a.id == c.article_id))
         .where(where, *_conditions(filters, sources))
         .group_by(*key)
         .subquery()
     )
-    # The claim that stands for the figure gives its relays, first article and first outlet.
-    first, first_article = _claims.alias("first_claim"), _articles.alias("first_article")
+    first = _claims.alias("first_claim")  # the claim that stands for the figure
     return (
-        select(grouped, first.c.via, first.c.article_id.label("first_article"),
-               first_article.c.outlet.label("first_outlet"))
+        select(grouped, first.c.via, first.c.article_id.label("first_article"), first.c.outlet.label("first_outlet"))
         .join(first, first.c.id == grouped.c.first_id)
-        .join(first_article, first_article.c.id == first.c.article_id)
     )
 
 
 def _conditions(filters: Filters, sources: Sequence[str] | None) -> list[ColumnElement[bool]]:
-    c, a = _claims.c, _articles.c
-    date = func.coalesce(c.as_of, a.published)
+    c = _claims.c
     conditions: list[ColumnElement[bool]] = []
     if filters.location is not None:
         conditions.append(_same_text(c.location, filters.location))
@@ -181,11 +211,11 @@ def _conditions(filters: Filters, sources: Sequence[str] | None) -> list[ColumnE
     if sources is not None:
         conditions.append(func.lower(func.coalesce(c.reviewed_source, c.source)).in_([s.lower() for s in sources]))
     if filters.outlet is not None:
-        conditions.append(_same_text(a.outlet, filters.outlet))
+        conditions.append(_same_text(c.outlet, filters.outlet))
     if filters.since is not None:
-        conditions.append(date >= filters.since)
+        conditions.append(c.figure_date >= filters.since)
     if filters.until is not None:
-        conditions.append(date <= filters.until)
+        conditions.append(c.figure_date <= filters.until)
     return conditions
 
 
@@ -211,20 +241,25 @@ def _same_text(column: Any, wanted: str) -> ColumnElement[bool]:
     return func.lower(column) == func.lower(wanted)
 
 
-def _figure(row: Any) -> Figure:
+def _figure(row: Any, vias: dict[str, tuple[str, ...]]) -> Figure:
     (metric, location, subject_key, period, source, date, value, value_real, value_max, qualifier, _first_id,
-     claim_ids, article_ids, outlets, review, corrected, subject_min, subject_max, subject_always, via,
+     claim_ids, article_ids, outlets, review, by_reviewer, subject_min, subject_max, subject_always, via,
      first_article, first_outlet) = row  # unpacked once: a million attribute lookups add up
+    relays = vias.get(via)
+    if relays is None:
+        relays = vias[via] = tuple(json.loads(via))
     return Figure(
-        metric=metric, location=location,
-        subject=subject_min if subject_always and subject_min == subject_max else subject_key,
-        period=period, source=source, date=_date(date), value=_number(value_real if value_real is not None else value),
-        value_max=value_max, qualifier=qualifier, via=() if via == "[]" else tuple(json.loads(via)),
-        claim_ids=tuple(sorted(map(int, claim_ids.split(",")))),
-        article_ids=first_then_sorted(first_article, map(int, article_ids.split(","))),
-        outlets=first_then_sorted(first_outlet, outlets.split(LIST_SEP) if outlets else ()),
-        review=tuple(sorted(set(review.split(",")))) if review else (), corrected=bool(corrected),
+        metric, location, subject_min if subject_always and subject_min == subject_max else subject_key, period,
+        source, _date(date), _number(value_real if value_real is not None else value), value_max, qualifier, relays,
+        tuple(sorted(map(int, claim_ids.split(",")))),
+        first_then_sorted(first_article, {*map(int, article_ids.split(","))}),
+        first_then_sorted(first_outlet, {*outlets.split(LIST_SEP)}) if outlets else (),
+        tuple(sorted(set(review.split(",")))) if review else (), bool(by_reviewer),
     )
+
+
+def _first_claim(figure: Figure) -> int:
+    return figure.first_claim
 
 
 def _number(value: int | float) -> int | float:

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam, event, func, insert, inspect, or_
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -511,7 +511,9 @@ class _Adder:
         # Claims of an already stored article are stored already.
         fresh = [claim for claim in doc.extraction.claims if claim.article in new_ids]
         ensure_sources(self.conn, {claim.source for claim in fresh if claim.source}, self.source_ids)
-        rows = [new_claim_row(claim, new_ids[claim.article], self.source_ids) for claim in fresh]
+        articles = {article.index: article for article in doc.extraction.articles}
+        rows = [new_claim_row(claim, new_ids[claim.article], self.source_ids, articles[claim.article])
+                for claim in fresh]
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
             record_aliases(self.conn, fresh, self.source_ids)
@@ -534,8 +536,22 @@ class _Adder:
         return int(key[0])
 
 
-def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int]) -> dict[str, Any]:
-    """The extractor's columns of a claims row (``source_ids`` must hold the claim's source)."""
+class ArticleFacts(Protocol):
+    """What a claims row copies from its article (an extracted article, or a stored row)."""
+
+    @property
+    def published(self) -> dt.date | None: ...
+
+    @property
+    def outlet(self) -> str | None: ...
+
+
+def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int], article: ArticleFacts) -> dict[str, Any]:
+    """The extractor's columns of a claims row (``source_ids`` must hold the claim's source), with
+    what the row copies from ``article`` (the article stored under ``article_id``) for reports."""
+    # Imported here: claimtrack.report reads StoredClaim from this module.
+    from claimtrack.report import period_key, series_subject
+
     value, value_real = _split_value(claim.value, claim.text)
     return {
         "article_id": article_id, "metric": claim.metric, "value": value, "value_real": value_real,
@@ -547,12 +563,14 @@ def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int]) -> 
         "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
         "cues": json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
         "flags": json.dumps(list(claim.flags), ensure_ascii=False),
+        "figure_date": claim.as_of or article.published, "outlet": article.outlet,
+        "series_subject": series_subject(claim.subject), "period_kind": period_key(claim.period),
     }
 
 
-def new_claim_row(claim: Claim, article_id: int, source_ids: dict[str, int]) -> dict[str, Any]:
+def new_claim_row(claim: Claim, article_id: int, source_ids: dict[str, int], article: ArticleFacts) -> dict[str, Any]:
     """A whole new claims row: the extractor's columns, no review yet."""
-    return claim_columns(claim, article_id, source_ids) | {
+    return claim_columns(claim, article_id, source_ids, article) | {
         "created_at": utcnow(), "review_status": None, "reviewed_value": None, "reviewed_metric": None,
         "reviewed_source": None}
 

@@ -29,7 +29,8 @@ def test_a_sound_database_passes_every_check(examples_db: str) -> None:
     code, out = check(examples_db)
     assert code == 0, out
     assert "problem" not in out
-    for name in ("schema version", "claims at their offsets", "text digests", "no orphans", "reviewed values"):
+    for name in ("schema version", "claims at their offsets", "text digests", "no orphans", "reviewed values",
+                 "report columns"):
         assert f"{name} │ ok" in out
     assert f"version {SCHEMA_VERSION}" in out and "38 claims" in out
 
@@ -70,6 +71,25 @@ def test_reviewed_columns_that_follow_the_latest_review_pass(examples_db: str) -
     sql(examples_db, "UPDATE claims SET reviewed_value = 65 WHERE id = 1")
     code, out = check(examples_db)
     assert code == 0, out
+
+
+@pytest.mark.parametrize("edit", [
+    "UPDATE claims SET figure_date = '1999-01-01' WHERE id = 4",
+    "UPDATE claims SET figure_date = NULL WHERE id = 4",
+    "UPDATE claims SET outlet = 'Elsewhere' WHERE id = 4",
+    "UPDATE claims SET series_subject = 'someone' WHERE id = 4",
+    "UPDATE claims SET period_kind = 'event' WHERE id = 4 AND period IS NULL OR id = 4 AND period <> 'event'",
+])
+def test_report_columns_that_disagree_with_their_sources_are_named(examples_db: str, edit: str) -> None:
+    sql(examples_db, edit)
+    code, out = check(examples_db)
+    assert code == 1 and "report columns │ problem" in out and "claim 4" in out
+
+
+def test_an_article_outlet_changed_by_hand_is_named_on_its_claims(examples_db: str) -> None:
+    sql(examples_db, "UPDATE articles SET outlet = 'Renamed' WHERE id = (SELECT article_id FROM claims WHERE id = 4)")
+    code, out = check(examples_db)
+    assert code == 1 and "report columns │ problem" in out and "outlet" in out
 
 
 def test_check_on_a_missing_database_is_one_line(tmp_path: Path) -> None:

@@ -104,6 +104,16 @@ def test_a_reviewed_figure_merges_with_the_repeats_it_now_matches(store: Store) 
                                                                              ("wrong",))
 
 
+def test_figures_a_review_does_not_touch_stay_apart_in_claim_order(store: Store) -> None:
+    article(store, D1, "Alhurra", (90, {}), (118, {}))
+    article(store, D2, "BBC", (118, {}))  # the same value on another date: another figure
+    article(store, D1, "CNN", (181, {}))
+    sql(store, "UPDATE claims SET reviewed_value = 118 WHERE id = 4")
+    figures = fetch_figures(store, Filters("killed"))
+    assert [(f.value, f.claim_ids, f.corrected) for f in figures] == [
+        (90, (1,), False), (118, (2, 4), True), (118, (3,), False)]
+
+
 def test_filters(store: Store) -> None:
     article(store, D1, "Alhurra", (100, {}), (30, {"subject": "children"}), (5, {"location": "Rafah"}))
     article(store, D2, "BBC", (120, {"subject": None, "as_of": D3}), (40, {"subject": "children"}))

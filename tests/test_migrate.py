@@ -80,6 +80,15 @@ def test_a_version_1_database_is_copied_then_migrated_with_its_claims(v1: Path, 
     assert found == sql(str(v1), "SELECT count(*) FROM articles WHERE text LIKE '%الصحة%'")
 
 
+def test_migration_fills_what_claims_copy_for_reports_as_adding_does(v1: Path, filled: Path) -> None:
+    Store.open(str(v1), notify=None).close()
+    copied = "SELECT id, figure_date, outlet, series_subject, period_kind FROM claims ORDER BY id"
+    rows = sql(str(v1), copied)
+    assert rows and rows == sql(str(filled), copied)
+    assert any(outlet is not None for _, _, outlet, _, _ in rows)
+    assert {kind for *_, kind in rows} >= {"cumulative", "unspecified"}
+
+
 def test_a_migrated_database_opens_again_without_a_second_migration(v1: Path, tmp_path: Path) -> None:
     Store.open(str(v1), notify=None).close()
     with Store.open(str(v1), notify=None) as again:
@@ -106,10 +115,13 @@ def test_every_version_has_a_step_up_to_the_current_one() -> None:
 def downgrade_to_v1(db_url: str) -> None:
     """Turn a current database into what version 1 was, on either database, for the migration tests."""
     for statement in ("DROP VIEW claims_full", "DROP VIEW sources_summary", "DROP TABLE reviews",
-                      "DROP INDEX ix_claims_reviewed_metric", "DROP INDEX ix_claims_series",
-                      "DROP INDEX ix_articles_id_published_outlet"):
+                      "DROP INDEX ix_claims_reviewed_metric", "DROP INDEX ix_claims_figures",
+                      "DROP INDEX ix_claims_corrected", "DROP INDEX ix_claims_source_date"):
         sql(db_url, statement)
-    for column in ("review_status", "reviewed_value", "reviewed_metric", "reviewed_source"):
+    sql(db_url, "CREATE INDEX ix_claims_metric ON claims (metric)")
+    sql(db_url, "CREATE INDEX ix_claims_source_id ON claims (source_id)")
+    for column in ("review_status", "reviewed_value", "reviewed_metric", "reviewed_source", "figure_date", "outlet",
+                   "series_subject", "period_kind"):
         sql(db_url, f"ALTER TABLE claims DROP COLUMN {column}")
     sql(db_url, "UPDATE schema_version SET version = 1")
 

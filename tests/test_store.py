@@ -327,11 +327,11 @@ def test_failure_mid_add_rolls_back_everything(store: Store, db_url: str,
     original = store_module.new_claim_row
     calls = []
 
-    def fail_on_second(claim: Claim, article_id: int, source_ids: dict[str, int]) -> object:
+    def fail_on_second(claim: Claim, article_id: int, source_ids: dict[str, int], article: object) -> object:
         calls.append(claim)
         if len(calls) == 2:
             raise RuntimeError("disk on fire")
-        return original(claim, article_id, source_ids)
+        return original(claim, article_id, source_ids, article)  # type: ignore[arg-type]
 
     monkeypatch.setattr(store_module, "new_claim_row", fail_on_second)
     with pytest.raises(RuntimeError, match="disk on fire"):
