@@ -96,6 +96,23 @@ class AddResult:
     article_ids: tuple[int, ...]
 
 
+@dataclass
+class AddTotals:
+    """What a whole ``add`` stored, counted as it goes: a batch of 100,000 files keeps four numbers,
+    not a result per file."""
+
+    documents: int = 0
+    articles_added: int = 0
+    articles_already_stored: int = 0
+    claims_added: int = 0
+
+    def count(self, result: AddResult) -> None:
+        self.documents += 1
+        self.articles_added += result.articles_added
+        self.articles_already_stored += result.articles_already_stored
+        self.claims_added += result.claims_added
+
+
 @dataclass(frozen=True)
 class Migration:
     """An upgrade ``Store.open`` made: from and to which schema version, and the copy made first."""

@@ -18,7 +18,7 @@ from claimtrack.parallel import Extractor
 from claimtrack.records import Extraction
 from claimtrack.render import common as render_common
 from claimtrack.render import extraction as render_extraction
-from claimtrack.store import AddResult, Batch, StoreError
+from claimtrack.store import AddResult, AddTotals, Batch, StoreError
 
 PROGRESS_AFTER = 3  # more files than this get a progress bar
 
@@ -64,7 +64,7 @@ def add(
             step(source.label)
             adder.add(source)
         adder.finish()
-    render_extraction.print_add_summary(con, adder.results, adder.refused, adder.files_read)
+    render_extraction.print_add_summary(con, adder.totals, adder.refused, adder.files_read)
     if adder.refused:
         raise typer.Exit(1)
 
@@ -77,7 +77,7 @@ class _Adder:
                  show: Callable[[str, Extraction, AddResult], None] | None) -> None:
         self.batch, self.extractor, self.show = batch, extractor, show
         self.url, self.encoding = url, encoding
-        self.results: list[tuple[str, AddResult]] = []
+        self.totals = AddTotals()
         self.refused: list[tuple[str, str]] = []
         self._sources = 0
         self._files_stored: set[int] = set()  # numbers of the sources with a document stored
@@ -132,7 +132,7 @@ class _Adder:
         if isinstance(outcome, StoreError):
             self.refused.append((label, str(outcome)))
             return
-        self.results.append((label, outcome))
+        self.totals.count(outcome)
         self._files_stored.add(number)
         if self.show is not None:
             self.show(label, extraction, outcome)

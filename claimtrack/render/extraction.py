@@ -11,7 +11,7 @@ from rich.text import Text
 from claimtrack.records import Article, Claim, Extraction
 from claimtrack.reextract import Reread
 from claimtrack.render.common import in_context, value_text
-from claimtrack.store import AddResult
+from claimtrack.store import AddResult, AddTotals
 
 
 def claims_table(claims: Sequence[Claim], title: str, explain: bool = False) -> Table:
@@ -67,20 +67,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def print_add_summary(con: Console, results: Sequence[tuple[str, AddResult]],
-                      refused: Sequence[tuple[str, str]], files: int | None = None) -> None:
+def print_add_summary(con: Console, totals: AddTotals, refused: Sequence[tuple[str, str]],
+                      files: int | None = None) -> None:
     """One line of totals, then each refused file or line with its reason.
 
     ``files`` counts the files read when it differs from the documents stored (a JSON Lines
     file holds many).
     """
-    added = sum(r.articles_added for _, r in results)
-    stored = sum(r.articles_already_stored for _, r in results)
-    claims = sum(r.claims_added for _, r in results)
-    read = _plural(len(results), "file")
-    if files is not None and files != len(results):
-        read = f"{_plural(files, 'file')} ({_plural(len(results), 'document')})"
-    line = f"{read} read: {_plural(added, 'article')} added, {stored} already stored, {_plural(claims, 'claim')} stored"
+    read = _plural(totals.documents, "file")
+    if files is not None and files != totals.documents:
+        read = f"{_plural(files, 'file')} ({_plural(totals.documents, 'document')})"
+    line = (f"{read} read: {_plural(totals.articles_added, 'article')} added, {totals.articles_already_stored} "
+            f"already stored, {_plural(totals.claims_added, 'claim')} stored")
     if refused:
         line += f", {len(refused)} refused"
     # Never wrapped, so each refusal stays one line to grep in a log.
