@@ -11,7 +11,6 @@ for reports (figure date, outlet, series subject, kind of period) agrees with wh
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +32,7 @@ from claimtrack.models import (
     SourceRow,
 )
 from claimtrack.report import PERIOD_KEYS, UNSPECIFIED
+from claimtrack.store import sha256_text
 
 SHOWN = 5  # row ids named per problem; the count says how many more
 REVIEWED = {"status": "review_status", "value": "reviewed_value", "metric": "reviewed_metric",
@@ -120,7 +120,7 @@ def _digests(conn: Connection) -> Check:
     for name, table in (("file", FileRow), ("article", ArticleRow)):
         rows = conn.execution_options(yield_per=500).execute(select(col(table.id), col(table.sha256), col(table.text)))
         ids = [row_id for row_id, digest, text in rows
-               if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest]
+               if sha256_text(text) != digest]
         problems += _named(ids, name, "text does not hash to its sha256")
     return Check("text digests", "sha256 of every file and article", problems)
 

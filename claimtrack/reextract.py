@@ -18,7 +18,6 @@ the file differently) is left as it was and counted as skipped.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from sqlmodel import Session, col, select
 from claimtrack.extract import PageFacts, extract_text
 from claimtrack.models import ArticleRow, ClaimRow, FileRow, ReviewRow
 from claimtrack.records import Claim
-from claimtrack.store import Store, claim_columns, ensure_sources, new_claim_row, record_aliases
+from claimtrack.store import Store, claim_columns, ensure_sources, new_claim_row, record_aliases, sha256_text
 
 NOT_READ_AGAIN = "not-read-again"
 
@@ -83,7 +82,7 @@ def _reread(session: Session, file_id: int) -> Reread:
     source_ids: dict[str, int] = {}
     for article in extraction.articles:
         text = extraction.text[article.start:article.end]
-        row = by_digest.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
+        row = by_digest.get(sha256_text(text))
         if row is None or row.id is None:
             continue
         matched += 1

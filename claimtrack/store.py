@@ -272,7 +272,7 @@ class Store:
 
         Lets a caller skip extracting a file it has stored before.
         """
-        digest = _sha256(text)
+        digest = sha256_text(text)
 
         def look() -> AddResult | None:
             with self._engine.connect() as conn:
@@ -455,7 +455,7 @@ def _prepare(extraction: Extraction, path: str) -> _Document | StoreError:
         if error := outside(claim.start, claim.end, f"claim {claim.text!r}"):
             return error
     texts = tuple(text[article.start:article.end] for article in extraction.articles)
-    return _Document(extraction, path, _sha256(text), texts, tuple(_sha256(t) for t in texts))
+    return _Document(extraction, path, sha256_text(text), texts, tuple(sha256_text(t) for t in texts))
 
 
 @dataclass
@@ -824,8 +824,6 @@ def sha256_text(text: str) -> str:
     """The digest files and articles are keyed by: SHA-256 of the text encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-
-_sha256 = sha256_text
 
 
 def _reason(exc: BaseException) -> str:
