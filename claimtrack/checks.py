@@ -32,6 +32,7 @@ from claimtrack.models import (
     SourceRow,
 )
 from claimtrack.report import PERIOD_KEYS, UNSPECIFIED
+from claimtrack.reviews import value_text
 from claimtrack.store import sha256_text
 
 SHOWN = 5  # row ids named per problem; the count says how many more
@@ -160,7 +161,7 @@ def _reviews(conn: Connection) -> Check:
     for row in conn.execute(reviewed):
         claim_id, value_real, value_read, metric, source = tuple(row)[:5]
         values = tuple(row)[5:]
-        as_read = {"value": _number_text(value_real if value_real is not None else value_read),
+        as_read = {"value": value_text(value_real if value_real is not None else value_read),
                    "metric": metric, "source": source}
         for review_field, value in zip(REVIEWED, values, strict=True):
             expected = latest.get((claim_id, review_field))
@@ -193,10 +194,6 @@ def _report_columns(conn: Connection) -> Check:
         problems += _named(list(conn.execute(wrong).scalars()), "claim",
                            f"{name} disagrees with what it copies (claimtrack reextract sets it again)")
     return Check("report columns", "figure dates, outlets, series subjects and periods of claims", problems)
-
-
-def _number_text(value: float | int) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _named(ids: Sequence[int | None], what: str, problem: str) -> list[str]:

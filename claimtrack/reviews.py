@@ -118,7 +118,7 @@ def _apply(claim: ClaimRow, correction: Correction, reviewer: str) -> list[Revie
     if correction.value is not None:
         read = claim.value_real if claim.value_real is not None else claim.value
         now_value = claim.reviewed_value if claim.reviewed_value is not None else read
-        changes.append(("value", _text(now_value), str(correction.value)))
+        changes.append(("value", value_text(now_value), str(correction.value)))
         # Setting back the value the extractor read clears the correction rather than repeating it.
         claim.reviewed_value = None if correction.value == read else correction.value
     if correction.metric is not None:
@@ -135,9 +135,8 @@ def _apply(claim: ClaimRow, correction: Correction, reviewer: str) -> list[Revie
             for name, old, new in changes]
 
 
-def _text(value: int | float | None) -> str | None:
-    if value is None:
-        return None
+def value_text(value: int | float) -> str:
+    """A figure as the review trail writes it: "118", not "118.0"."""
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
