@@ -7,6 +7,9 @@ opened, an unknown metric) ends in one line on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -76,3 +79,20 @@ def open_store(db: str | None, create: bool = True) -> Store:
         fail(str(exc))
 
 
+
+
+def write_whole(path: Path, body: str) -> None:
+    """Write ``body`` to ``path`` through a temporary file, so a failure never leaves half a file."""
+    if path.is_dir():
+        fail(f"cannot write {path}: it is a directory")
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(body)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        fail(f"cannot write {path}: {exc.strerror or exc}")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +10,7 @@ import typer
 
 from claimtrack import export as exporting
 from claimtrack import queries
-from claimtrack.cli.common import DbOption, app, fail, open_store
+from claimtrack.cli.common import DbOption, app, fail, open_store, write_whole
 from claimtrack.cli.filters import (
     LocationFilter,
     MetricFilter,
@@ -61,22 +59,6 @@ def export_claims(
     if output is None:
         sys.stdout.write(body)
         return
-    _write_whole(output, body)
+    write_whole(output, body)
     typer.echo(f"{len(found)} claim{'s' if len(found) != 1 else ''} written to {output}", err=True)
 
-
-def _write_whole(path: Path, body: str) -> None:
-    """Write ``body`` to ``path`` through a temporary file, so a failure never leaves half a file."""
-    if path.is_dir():
-        fail(f"cannot write {path}: it is a directory")
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(body)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        fail(f"cannot write {path}: {exc.strerror or exc}")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from claimtrack import html_report
-from claimtrack.cli.common import DbOption, app, fail, open_store
+from claimtrack.cli.common import DbOption, app, open_store, write_whole
 from claimtrack.cli.diff_cmd import (
     ByOption,
     MetricOption,
@@ -52,9 +52,6 @@ def report(
     given = (("location", location), ("subject", subject), ("source", source), ("outlet", outlet),
              ("since", since), ("until", until), ("period", ", ".join(period) if period else None), ("by", by))
     page = html_report.Page(metric, tuple((name, value) for name, value in given if value), dt.date.today())
-    try:
-        output.write_text(html_report.render(page, series, quotes), encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+    write_whole(output, html_report.render(page, series, quotes))
     figures = sum(len(s.rows) for s in series)
     typer.echo(f"wrote {output}: {len(series)} series, {figures} figure{'s' if figures != 1 else ''}")
