@@ -78,9 +78,9 @@ def integrity(db: Path) -> str:
 
 # --- many writers ------------------------------------------------------------------------------------
 
-@pytest.mark.slow
-def test_four_processes_adding_at_once_store_everything(tmp_path: Path) -> None:
-    db = tmp_path / "shared.db"  # not created yet: the four also race to create the schema
+def add_from_four_processes(db: str, tmp_path: Path) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Write WRITERS folders of articles and add each from a process of its own, all released at
+    once: (the claims each file should give, each process's exit code and output)."""
     expected: dict[str, int] = {}
     folders = []
     for w in range(WRITERS):
@@ -90,12 +90,19 @@ def test_four_processes_adding_at_once_store_everything(tmp_path: Path) -> None:
         folders.append(folder)
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Barrier(WRITERS), ctx.Queue()
-    procs = [ctx.Process(target=add_folder, args=(str(f), str(db), start, results)) for f in folders]
+    procs = [ctx.Process(target=add_folder, args=(str(f), db, start, results)) for f in folders]
     for proc in procs:
         proc.start()
     outcomes = [results.get(timeout=120) for _ in procs]
     for proc in procs:
         proc.join(timeout=30)
+    return expected, outcomes
+
+
+@pytest.mark.slow
+def test_four_processes_adding_at_once_store_everything(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"  # not created yet: the four also race to create the schema
+    expected, outcomes = add_from_four_processes(str(db), tmp_path)
     for code, output in outcomes:
         assert code == 0, output
         assert "locked" not in output

@@ -5,17 +5,14 @@ The SQLite version of this test is in tests/test_durability.py.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from claimtrack.extract import extract_text
 from tests.conftest import postgres_schema, sql
-from tests.test_durability import FILES_PER_WRITER, WRITERS, write_articles
-from tests.writer_process import add_folder
+from tests.test_durability import FILES_PER_WRITER, WRITERS, add_from_four_processes
 
 
 @pytest.fixture
@@ -31,22 +28,8 @@ def claims_by_file(db_url: str) -> Counter[str]:
 
 @pytest.mark.slow
 def test_four_processes_adding_at_once_store_everything(pg_url: str, tmp_path: Path) -> None:
-    expected: dict[str, int] = {}
-    folders = []
-    for w in range(WRITERS):
-        folder = tmp_path / f"writer-{w}"
-        texts = write_articles(folder, range(w * FILES_PER_WRITER, (w + 1) * FILES_PER_WRITER))
-        expected |= {path: len(extract_text(text).claims) for path, text in texts.items()}
-        folders.append(folder)
-    ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Barrier(WRITERS), ctx.Queue()
     # The schema does not exist yet either: the four race to create it.
-    procs = [ctx.Process(target=add_folder, args=(str(f), pg_url, start, results)) for f in folders]
-    for proc in procs:
-        proc.start()
-    outcomes = [results.get(timeout=120) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=30)
+    expected, outcomes = add_from_four_processes(pg_url, tmp_path)
     for code, output in outcomes:
         assert code == 0, output
     assert sql(pg_url, "SELECT count(*) FROM articles") == [(WRITERS * FILES_PER_WRITER,)]
