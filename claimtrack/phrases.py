@@ -101,7 +101,7 @@ class Tokens(list[Token]):
     :meth:`PhraseTable.find_all`): the rules ask for the places, periods and sources of a
     sentence once per figure, and the tokens never change once made."""
 
-    __slots__ = ("found", "starts", "generation")
+    __slots__ = ("found", "starts", "generation", "_tables")
 
     def __init__(self, tokens: Iterable[Token] = ()) -> None:
         super().__init__(tokens)
@@ -109,6 +109,18 @@ class Tokens(list[Token]):
         self.starts: dict[int, frozenset[int]] = {}
         # Tables that existed when every token was made (see PhraseTable.starts_in); 0: unknown.
         self.generation = 0
+        self._tables = -1
+
+    @property
+    def tables(self) -> int:
+        """The tables with a phrase that may start somewhere in the sentence: most sentences
+        hold no cue of most tables, and one bit test then answers for all their tokens."""
+        if self._tables < 0:
+            mask = 0
+            for tok in self:
+                mask |= tok.tables
+            self._tables = mask
+        return self._tables
 
 
 _new_token = partial(tuple.__new__, Token)  # Token(...) without NamedTuple's Python-level __new__
@@ -236,6 +248,8 @@ class PhraseTable(Generic[T]):
             bits |= table._bit
             newest = max(newest, table._index)
         if isinstance(tokens, Tokens) and tokens.generation > newest:
+            if not tokens.tables & bits:
+                return []
             return [i for i, tok in enumerate(tokens) if tok.tables & bits]
         return [i for i, tok in enumerate(tokens) if tok.tables & bits or tok.generation <= newest]
 
