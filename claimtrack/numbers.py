@@ -20,7 +20,7 @@ repetition in the patterns is possessive or bounded, so a megabyte of digits rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -1005,15 +1005,27 @@ def _skip(text: str, pos: int) -> int:
 
 
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")  # stdlib re: the fastest scan over every word
+_ANY_DIGIT = re.compile(r"\d")
+_LEADS = frozenset(("a", "an", "half"))  # start a figure only before a number word
+_LEAD_WORDS = re.compile(r"(?<![^\W\d_])(?:an?|half)(?![^\W\d_])", re.IGNORECASE)
 
 
 def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text`` (already folded), sorted by start and non-overlapping."""
     g = _grammar()
-    starters, leads = g.starters, ("a", "an", "half")
+    candidates: Iterator[re.Match[str]] = _TOKENS.finditer(text)
+    if _ANY_DIGIT.search(text) is None:
+        # Most sentences hold no digit and no word a figure may start with: a set operation in C
+        # says so. Where "a", "an" or "half" are the only such words, only they are visited.
+        found = g.starters.intersection(map(str.lower, _TOKENS.findall(text)))
+        if not found:
+            return []
+        if found <= _LEADS:
+            candidates = _LEAD_WORDS.finditer(text)
     figures: list[Figure] = []
     pos = 0
-    for m in _TOKENS.finditer(text):
+    starters = g.starters
+    for m in candidates:
         at = m.start()
         if at < pos:
             continue  # inside the figure just read, or a digit run already skipped
@@ -1025,7 +1037,7 @@ def find_figures(text: str) -> list[Figure]:
         else:
             if token.isascii():
                 token = token.lower()
-                if token in leads and not g.lead_next.match(text, m.end()):
+                if token in _LEADS and not g.lead_next.match(text, m.end()):
                     continue
             if token not in starters:
                 continue
