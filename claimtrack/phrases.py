@@ -15,6 +15,7 @@ from functools import lru_cache, partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import regex
+from mypy_extensions import mypyc_attr
 
 from claimtrack.text import fold_term
 
@@ -96,6 +97,7 @@ def _word_entry(word: str) -> tuple[tuple[str, ...], int, int]:
     return keys, mask, len(_REGISTRY)
 
 
+@mypyc_attr(native_class=False)  # compiled classes cannot extend list
 class Tokens(list[Token]):
     """The tokens of one sentence, keeping the phrases each table finds in them (see
     :meth:`PhraseTable.find_all`): the rules ask for the places, periods and sources of a
@@ -155,6 +157,7 @@ def _canonical(word: str) -> str:
     return word.lower().replace("ة", "ه")
 
 
+@mypyc_attr(native_class=False)  # a compiled generic frozen dataclass fails to build its type
 @dataclass(frozen=True, slots=True)
 class Match(Generic[T]):
     """A lexicon phrase found at tokens ``first..last`` (inclusive)."""

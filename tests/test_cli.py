@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from claimtrack import __version__
+from claimtrack import __version__, compiled
 from claimtrack.cli import app
 from tests.conftest import EXAMPLES
 
@@ -34,7 +34,8 @@ def plain(text: str) -> str:
 
 def test_version() -> None:
     code, out, _ = run("--version")
-    assert code == 0 and out.strip() == f"claimtrack {__version__}"
+    build = "compiled" if compiled() else "pure-Python"
+    assert code == 0 and out.strip() == f"claimtrack {__version__} ({build} extraction)"
 
 
 def test_extract_json_is_the_claims_contract(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from claimtrack import __version__
+from claimtrack import __version__, compiled
 from claimtrack.store import Store, StoreError
 
 app = typer.Typer(
@@ -57,7 +57,8 @@ def parse_lang(value: str) -> str | None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"claimtrack {__version__}")
+        build = "compiled extraction" if compiled() else "pure-Python extraction"
+        typer.echo(f"claimtrack {__version__} ({build})")
         raise typer.Exit()
 
 
