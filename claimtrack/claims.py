@@ -150,6 +150,14 @@ def _conjunct(tok: Token) -> bool:
     return not any(t.match_at(whole, 0) for t in (c.metric_nouns, c.roles, c.blockers, c.metric_cues))
 
 
+def _compound_modifier(tokens: list[Token], last: int, fig: Figure) -> bool:
+    """Is the figure hyphenated to the word after it ("a 7.7-magnitude quake", "a 30-storey
+    building")? Such a figure describes the noun; it counts nothing."""
+    k = last + 1
+    return (k + 1 < len(tokens) and tokens[k].text == "-" and tokens[k].start == fig.end
+            and tokens[k + 1].start == tokens[k].end and tokens[k + 1].is_word and tokens[k + 1].text.isascii())
+
+
 def _noun_before(tokens: list[Token], first: int) -> _Noun | None:
     """The counted noun just before a figure ("ضابط واحد"), or None."""
     if first == 0:
@@ -338,7 +346,7 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
 def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _Noun, found: _Cues,
               fig_first: set[int], prev: tuple[int, Reading] | None, context_metric: str | None,
               ) -> tuple[Reading | None, Match[str] | None]:
-    if noun.blocked:
+    if noun.blocked or _compound_modifier(tokens, last, fig):
         return None, None
     subject = noun.role.subject if noun.role else None
     how: list[tuple[str, str]] = []
