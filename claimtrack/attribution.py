@@ -176,11 +176,11 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
             best = m
     if best is not None:
         return _resolve(best.value, place, history)
-    anaphor = None
+    anaphor: Match[str] | None = None
     for k in range(lo, hi):
-        m = c.anaphora.match_at(tokens, k)
-        if m is not None and m.last < hi:
-            anaphor = m  # the last one heads the name: "المتحدث باسم الوزارة" is the ministry
+        found = c.anaphora.match_at(tokens, k)
+        if found is not None and found.last < hi:
+            anaphor = found  # the last one heads the name: "المتحدث باسم الوزارة" is the ministry
     if anaphor is not None and not (anaphor.value == "any" and _names_more(tokens, anaphor.last + 1, hi)):
         # ("المتحدث باسم الحكومة الكونغولية": a spokesman for someone new, named as printed)
         if anaphor.value == "same":

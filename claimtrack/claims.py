@@ -442,8 +442,9 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     barrier = max((k for k in range(first) if tokens[k].text in ":;؛"), default=-1)
     clause_end = min(len(tokens), last + 1 + PERIOD_AFTER)
     for k in range(last + 1, clause_end):
-        if k in others and not (_listed_at(tokens, k, last) or any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))):
-            # ("قتلوا وأصيب نحو 2880 آخرين خلال المعارك": a cue after a clause joined by و is both figures')
+        # A cue after a clause joined by و is both figures' ("قتلوا وأصيب نحو 2880 آخرين خلال المعارك").
+        if k in others and not (_listed_at(tokens, k, last)
+                                or any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))):
             clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
             break
         if tokens[k].text in ":" or _clause_break(tokens, k):
