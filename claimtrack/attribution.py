@@ -80,14 +80,23 @@ def _stop(tokens: list[Token], i: int, c: ClaimCues) -> bool:
     return c.name_stops.match_at(tokens, i) is not None or c.complementizers.match_at(tokens, i) is not None
 
 
+QUOTES = frozenset('"«»“”')
+
+
 def name_after(tokens: list[Token], i: int, hi: int) -> tuple[int, int]:
-    """Token range of the name that follows position ``i`` (stops at punctuation and stop words)."""
+    """Token range of the name that follows position ``i`` (stops at punctuation and stop words;
+    a name quoted after the word that heads it runs on: قناة "المسيرة", the "X" group)."""
     c = cues()
     j = i
     while j < hi and tokens[j].text in "()":
         j += 1
     lo = j
-    while j < hi and j - lo < MAX_NAME_TOKENS and not _stop(tokens, j, c):
+    quoted = False
+    while j < hi and j - lo < MAX_NAME_TOKENS:
+        if tokens[j].text in QUOTES and (quoted or (j > lo and c.source_heads.match_at(tokens, j - 1) is not None)):
+            quoted = not quoted
+        elif _stop(tokens, j, c):
+            break
         j += 1
     return lo, j
 
@@ -167,12 +176,16 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
             best = m
     if best is not None:
         return _resolve(best.value, place, history)
+    anaphor: Match[str] | None = None
     for k in range(lo, hi):
-        anaphor = c.anaphora.match_at(tokens, k)
-        if anaphor is not None and anaphor.last < hi:
-            if anaphor.value == "same":
-                return history.last.source if history.last is not None else None
-            return history.recall(anaphor.value) or history.recall("any")
+        found = c.anaphora.match_at(tokens, k)
+        if found is not None and found.last < hi:
+            anaphor = found  # the last one heads the name: "المتحدث باسم الوزارة" is the ministry
+    if anaphor is not None and not (anaphor.value == "any" and _names_more(tokens, anaphor.last + 1, hi)):
+        # ("المتحدث باسم الحكومة الكونغولية": a spokesman for someone new, named as printed)
+        if anaphor.value == "same":
+            return history.last.source if history.last is not None else None
+        return history.recall(anaphor.value) or history.recall("any")
     lo, hi = _trim(tokens, lo, hi)
     if not _looks_like_name(tokens, lo, hi):
         return None
@@ -181,6 +194,12 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
     if not first.isascii() and first[0] in "لب" and len(first) > 3 and first[1:] in tokens[lo].keys:
         printed = printed[1:]  # "وفقا لمكتب تنسيق الإغاثة": the ل belongs to the cue
     return printed or None
+
+
+def _names_more(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Do words that name someone follow an anaphor ("the spokesman | for the Congolese government")?"""
+    c = cues()
+    return sum(1 for k in range(lo, hi) if tokens[k].is_word and c.function_words.match_at(tokens, k) is None) >= 2
 
 
 def _resolve(name: SourceName, place: str | None, history: History) -> str:
@@ -208,6 +227,13 @@ def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, pl
                 history: History, relay_verb: bool = False) -> tuple[str | None, tuple[str, ...]]:
     """Resolve the name at ``lo:hi``; a relay after it ("نقلا عن Y", "citing Y", "seen by Y") makes a chain."""
     c = cues()
+    told = _told(tokens, lo, hi)
+    if told is not None:
+        # "قال مسؤول محلي لوكالة فرانس برس": the official speaks; the agency he told relays him.
+        speaker = canonical(tokens, lo, told, show, place, history)
+        relay_name = canonical(tokens, told, hi, show, place, history)
+        if speaker and relay_name and speaker != relay_name:
+            return speaker, (relay_name,)
     outer = canonical(tokens, lo, hi, show, place, history)
     j = hi
     while j < s_hi and tokens[j].is_punct and tokens[j].text in ",،()":
@@ -235,6 +261,17 @@ def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, pl
             if inner and relay_outer and inner != relay_outer:
                 return inner, (relay_outer,)
     return outer, ()
+
+
+def _told(tokens: list[Token], lo: int, hi: int) -> int | None:
+    """Where a known source glued to ل starts after a speaker's name ("مسؤول محلي | لوكالة فرانس برس")."""
+    c = cues()
+    for k in range(lo + 1, hi):
+        keys = tokens[k].keys
+        if (not keys[0].isascii() and keys[0][0] == "ل" and len(keys[0]) > 3 and keys[0][1:] in keys[1:]
+                and c.sources.match_at(tokens, k) is not None):
+            return k
+    return None
 
 
 def _tally_target(tokens: list[Token], i: int, hi: int) -> int:

@@ -150,6 +150,14 @@ def _conjunct(tok: Token) -> bool:
     return not any(t.match_at(whole, 0) for t in (c.metric_nouns, c.roles, c.blockers, c.metric_cues))
 
 
+def _compound_modifier(tokens: list[Token], last: int, fig: Figure) -> bool:
+    """Is the figure hyphenated to the word after it ("a 7.7-magnitude quake", "a 30-storey
+    building")? Such a figure describes the noun; it counts nothing."""
+    k = last + 1
+    return (k + 1 < len(tokens) and tokens[k].text == "-" and tokens[k].start == fig.end
+            and tokens[k + 1].start == tokens[k].end and tokens[k + 1].is_word and tokens[k + 1].text.isascii())
+
+
 def _noun_before(tokens: list[Token], first: int) -> _Noun | None:
     """The counted noun just before a figure ("ضابط واحد"), or None."""
     if first == 0:
@@ -184,13 +192,16 @@ class _Cues:
 
 def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int, last: int,
                  reach_before: int, reach_after: int,
-                 only: frozenset[str] | None = None) -> tuple[Match[str] | None, int]:
+                 only: frozenset[str] | None = None, own_clause: bool = False) -> tuple[Match[str] | None, int]:
     """The closest metric cue in reach (of the ``only`` metrics, if given).
 
     A cue after the figure must stand in its clause, before any other figure (``others`` are
     their first tokens) unless that figure is listed with this one ("Nine soldiers and two
     civilians have been killed"). A cue another figure took is used only when nothing else is
-    in reach; a bare noun used as a cue counts as farther than a verb.
+    in reach; a bare noun used as a cue counts as farther than a verb. With ``own_clause`` (the
+    figure names whom it counts) a cue before a clause opener is another clause's: "..., while
+    roughly 33 million people had been affected"; a bare figure there shares the verb ("نزحوا ...
+    في حين عبر قرابة 259 ألفا").
     """
     stop_after = last + reach_after + 1
     for k in range(last + 1, min(len(tokens), stop_after)):
@@ -203,7 +214,8 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
             continue
         if m.last < first:
             d = first - m.last
-            if d > reach_before:
+            if d > reach_before or (own_clause and d <= CUE_BEFORE
+                                    and any(_clause_break(tokens, k) for k in range(m.last + 1, first))):
                 continue
         elif last < m.first < stop_after:
             d = m.first - last
@@ -334,7 +346,7 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
 def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _Noun, found: _Cues,
               fig_first: set[int], prev: tuple[int, Reading] | None, context_metric: str | None,
               ) -> tuple[Reading | None, Match[str] | None]:
-    if noun.blocked:
+    if noun.blocked or _compound_modifier(tokens, last, fig):
         return None, None
     subject = noun.role.subject if noun.role else None
     how: list[tuple[str, str]] = []
@@ -353,7 +365,7 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     start = min(_qualifier_start(tokens, first, fig), noun.last if 0 <= noun.last < first else first)
     if prev is None and not noun.unknown and _joined(tokens, start):
         reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
-    cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a)
+    cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a, own_clause=noun.role is not None)
     frame = _rising_toll(tokens, first)
     if frame is not None:
         # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike.
@@ -420,7 +432,8 @@ def _default_subject(metric: str) -> str | None:
 def _period(tokens: list[Token], first: int, last: int, metric: str, context: str | None,
             others: set[int]) -> tuple[str, str]:
     """The period and the cue that set it: the nearest period cue in reach, else a running-total
-    cue, else the period an earlier sentence set up, else the metric's default.
+    cue, else the period an earlier sentence set up (an incident's before a rise word: incident
+    tolls rise too), else the metric's default.
 
     A cue before the figure counts back to a colon ("أربع رهائن منذ بداية الحرب: رهينتين ...");
     one after it, until the next figure (``others`` are their first tokens) or a new clause.
@@ -429,7 +442,9 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     barrier = max((k for k in range(first) if tokens[k].text in ":;؛"), default=-1)
     clause_end = min(len(tokens), last + 1 + PERIOD_AFTER)
     for k in range(last + 1, clause_end):
-        if k in others and not _listed_at(tokens, k, last):
+        # A cue after a clause joined by و is both figures' ("قتلوا وأصيب نحو 2880 آخرين خلال المعارك").
+        if k in others and not (_listed_at(tokens, k, last)
+                                or any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))):
             clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
             break
         if tokens[k].text in ":" or _clause_break(tokens, k):
@@ -450,9 +465,15 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         return best[1] if best else None
 
     m = nearest(c.periods)
+    if m is not None and m.value == "event" and m.first > last:
+        # "killed by monsoon rains and flooding since mid-June": a count of the incidents since a
+        # date is a running total.
+        since = next((p for p in c.periods.find_all(tokens, m.last + 1, clause_end)
+                      if p.value == "cumulative" and p.last < clause_end), None)
+        m = since or m
     day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end
                 and not _reported_on(tokens, d.first)), None)
-    running = nearest(c.running_total) or _rising_toll(tokens, first)
+    running = nearest(c.running_total) or nearest(c.rising) or _rising_toll(tokens, first)
     if day is not None and metric in TOLLS and running is None and (
             m is None or m.value == "cumulative" and m.last < first or m.first > day.first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
@@ -460,6 +481,11 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     if m is not None:
         return m.value, " ".join(m.phrase)
     m = nearest(c.running_total)
+    if m is not None:
+        return m.value, " ".join(m.phrase)
+    if context == "event":
+        return context, "an earlier sentence"  # the incident's toll rose: "وفي سوريا بلغ عدد الوفيات 1250"
+    m = nearest(c.rising)
     if m is not None:
         return m.value, " ".join(m.phrase)
     if context is not None:

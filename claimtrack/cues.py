@@ -49,6 +49,7 @@ class ClaimCues:
     locations: PhraseTable[str]
     periods: PhraseTable[str]
     running_total: PhraseTable[str]
+    rising: PhraseTable[str]
     day_cues: PhraseTable[bool]
     speech_verbs: PhraseTable[bool]
     according_to: PhraseTable[bool]
@@ -166,6 +167,7 @@ def cues() -> ClaimCues:
         locations=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "locations", w)),
         periods=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "period", w, PERIODS)),
         running_total=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "running_total", w, PERIODS)),
+        rising=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "rising", w, PERIODS)),
         day_cues=merged_flags("day_cues", "forms"),
         speech_verbs=merged_flags("attribution", "speech_verbs"),
         according_to=merged_flags("attribution", "according_to"),
