@@ -159,3 +159,15 @@ def test_heldout_like_set_score_does_not_regress(corpus: Path, tmp_path: Path) -
     print("held-out-like set:", summary)
     for key, floor in HELDOUT_FLOORS.items():
         assert summary[key] >= floor, (key, summary)
+
+
+def test_a_figure_moved_to_article_offsets_keeps_every_field() -> None:
+    from dataclasses import astuple, fields
+
+    from claimtrack.extract import _shift
+    from claimtrack.records import Figure
+
+    fig = Figure(*range(1, len(fields(Figure)) + 1))  # a distinct value in every field
+    moved = _shift(fig, 100)
+    assert (moved.start, moved.end) == (fig.start + 100, fig.end + 100)
+    assert astuple(moved)[2:] == astuple(fig)[2:]
