@@ -10,26 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import stat
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 
 from claimtrack import attribution, claims, dates, numbers, segment
 from claimtrack.decode import InputError, decode
 from claimtrack.phrases import Token, tokenize
-from claimtrack.records import Article, Claim, DateSource, Extraction, Figure, Span
+from claimtrack.records import Article, Claim, DateSource, Extraction, Figure, PageFacts, Span
 from claimtrack.text import Folded, detect_lang, fold
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 CATCH_UP = 3  # sentences without figures searched back for who spoke last
-
-
-@dataclass(frozen=True, slots=True)
-class PageFacts:
-    """What a page says about its first article outside the text: HTML metadata, a feed's fields."""
-
-    title: str | None = None
-    published: dt.date | None = None  # stored as "stated": the page says so, not the user
-    site: str | None = None  # the outlet's name as the page gives it
 
 
 _NO_FACTS = PageFacts()

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from claimtrack.decode import InputError, decode
-from claimtrack.extract import MAX_FILE_BYTES, PageFacts, read_file
+from claimtrack.extract import MAX_FILE_BYTES, read_file
+from claimtrack.records import PageFacts
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document as TrafilaturaPage

@@ -126,3 +126,12 @@ class Extraction:
     encoding: str
     articles: tuple[Article, ...]
     claims: tuple[Claim, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What a page says about its first article outside the text: HTML metadata, a feed's fields."""
+
+    title: str | None = None
+    published: dt.date | None = None  # stored as "stated": the page says so, not the user
+    site: str | None = None  # the outlet's name as the page gives it

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
-from claimtrack.extract import PageFacts, extract_text
+from claimtrack.extract import extract_text
 from claimtrack.models import ArticleRow, ClaimRow, FileRow, ReviewRow
-from claimtrack.records import Claim
+from claimtrack.records import Claim, PageFacts
 from claimtrack.store import Store, claim_columns, ensure_sources, new_claim_row, record_aliases, sha256_text
 
 NOT_READ_AGAIN = "not-read-again"
