@@ -46,7 +46,9 @@ class History:
     mentions: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT))
     places: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT))
     period: str | None = None  # the period context an earlier sentence set up (event, period)
-    period_place: str | None = None  # where that context is (another place ends it)
+    # Where that context is: the places its sentence counted in (another place ends it; none:
+    # anywhere). An incident may span places ("killed 5,000 in Turkey and 1,000 in Syria").
+    period_places: frozenset[str] = frozenset()
     counted: str | None = None  # the metric the last sentence counted, for "20 of them"
 
     def remember(self, attribution: Attribution) -> None:

@@ -191,7 +191,8 @@ class _ArticleReader:
             if item is None:
                 continue
             fig, first, last, reading = item
-            context = history.period if history.period_place in (None, reading.location or place) else None
+            here = reading.location or place
+            context = history.period if not history.period_places or here in history.period_places else None
             reading = claims.place_and_period(tokens, first, last, reading, place, context, starts - {first})
             attr = attribution.attribution_for(first, found) if found else carried
             if is_title and attr is not None and attr.kind == "carried":
@@ -213,7 +214,7 @@ class _ArticleReader:
         history = self.history
         history.period = claims.period_context(tokens, done, history.period)
         if done:
-            history.period_place = done[-1].location
+            history.period_places = frozenset(r.location for r in done if r.location)
         history.counted = done[-1].metric if done else claims.counted_metric(tokens) or history.counted
 
     def _skim(self, tokens: list[Token], place: str | None, is_title: bool) -> None:

@@ -172,3 +172,10 @@ def test_a_figure_moved_to_article_offsets_keeps_every_field() -> None:
     moved = _shift(fig, 100)
     assert (moved.start, moved.end) == (fig.start + 100, fig.end + 100)
     assert astuple(moved)[2:] == astuple(fig)[2:]
+
+
+def test_an_incident_counted_in_two_places_frames_the_next_sentence_in_either() -> None:
+    text = ("The earthquake killed 5,000 people in Turkey and 1,000 in Syria, officials said. "
+            "In Turkey, more than 20,000 others were injured, the health minister said.")
+    periods = [(c.metric, c.location, c.period) for c in extract_text(text).claims]
+    assert periods == [("killed", "Turkey", "event"), ("killed", "Syria", "event"), ("wounded", "Turkey", "event")]
