@@ -1,5 +1,30 @@
--- claimtrack schema, version 2.
+-- claimtrack schema, version 3.
 -- Generated from claimtrack/models.py: python -m claimtrack.models > schema.sql
+
+CREATE TABLE figures (
+	id INTEGER NOT NULL,
+	metric VARCHAR NOT NULL,
+	location VARCHAR,
+	series_subject VARCHAR,
+	period_kind VARCHAR NOT NULL,
+	source VARCHAR,
+	figure_date DATE,
+	value BIGINT NOT NULL,
+	value_real FLOAT,
+	value_max BIGINT,
+	qualifier VARCHAR NOT NULL,
+	first_claim INTEGER NOT NULL,
+	subject VARCHAR,
+	via TEXT NOT NULL,
+	claim_ids TEXT NOT NULL,
+	article_ids TEXT NOT NULL,
+	outlets TEXT NOT NULL,
+	review VARCHAR NOT NULL,
+	corrected BOOLEAN NOT NULL,
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX ix_figures_series ON figures (metric, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier);
 
 CREATE TABLE files (
 	id INTEGER NOT NULL,

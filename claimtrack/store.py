@@ -44,6 +44,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
+from claimtrack import figures
 from claimtrack.cues import cues
 from claimtrack.migrate import MigrationError, backup_sqlite, migrate
 from claimtrack.models import (
@@ -534,6 +535,7 @@ class _Adder:
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
             record_aliases(self.conn, fresh, self.source_ids)
+            figures.refresh(self.conn, map(figures.claim_key, rows))
         return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
     def _file_id(self) -> int:

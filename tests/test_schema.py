@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 import claimtrack.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "schema.sql"
-TABLES = {"files", "articles", "sources", "source_aliases", "claims", "reviews", "schema_version"}
+TABLES = {"files", "articles", "sources", "source_aliases", "claims", "reviews", "figures", "schema_version"}
 VIEWS = {"claims_full", "sources_summary"}
 
 Column = tuple[str, bool, int]  # affinity, not null, position in the primary key
