@@ -24,10 +24,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack import figures as figure_table
+from claimtrack import series_rows
 from claimtrack.cues import cues
 from claimtrack.figures import LIST_SEP
 from claimtrack.models import ClaimRow, FigureRow, SourceAliasRow, SourceRow
 from claimtrack.report import Figure, Series, only_periods, series_of
+from claimtrack.series_rows import series_from_rows
 from claimtrack.store import Store
 
 QUOTE_BATCH = 500  # claim ids per query when fetching sentences
@@ -67,7 +69,12 @@ def load_series(store: Store, filters: Filters, by_source: bool = False,
                 periods: Collection[str] | None = None) -> list[Series]:
     """The series of ``filters.metric`` as ``diff`` shows them (see :func:`claimtrack.report.series_of`)."""
     with _collector_paused():
-        return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
+        if filters.outlet is not None:  # figures narrowed to some of their claims: grouped afresh
+            return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
+        with store.session() as session:
+            sources = _source_names(session, filters.source) if filters.source is not None else None
+            rows = session.connection().execute(_in_series_order(filters, sources))
+            return only_periods(series_from_rows(filters.metric, rows, by_source), periods)
 
 
 @contextmanager
@@ -117,7 +124,16 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _from_table(filters: Filters, sources: Sequence[str] | None) -> Any:
+def _in_series_order(filters: Filters, sources: Sequence[str] | None) -> Any:
+    """The figure rows series_rows reads, in the order it reads them."""
+    f = _figures.c
+    return (_from_table(filters, sources, series_rows.COLUMNS)
+            .order_by(f.location, f.series_subject, f.period_kind, f.figure_date.is_(None), f.figure_date,
+                      f.first_claim))
+
+
+def _from_table(filters: Filters, sources: Sequence[str] | None,
+                columns: Sequence[str] = figure_table.COLUMNS) -> Any:
     f = _figures.c
     conditions: list[ColumnElement[bool]] = [f.metric == filters.metric]
     if filters.location is not None:
@@ -133,7 +149,7 @@ def _from_table(filters: Filters, sources: Sequence[str] | None) -> Any:
         conditions.append(f.figure_date >= filters.since)
     if filters.until is not None:
         conditions.append(f.figure_date <= filters.until)
-    return select(*(f[name] for name in figure_table.COLUMNS)).where(*conditions)
+    return select(*(f[name] for name in columns)).where(*conditions)
 
 
 def _claim_conditions(filters: Filters, sources: Sequence[str] | None) -> list[ColumnElement[bool]]:
