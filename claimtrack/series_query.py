@@ -73,8 +73,14 @@ def load_series(store: Store, filters: Filters, by_source: bool = False,
             return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
         with store.session() as session:
             sources = _source_names(session, filters.source) if filters.source is not None else None
-            rows = session.connection().execute(_in_series_order(filters, sources))
-            return only_periods(series_from_rows(filters.metric, rows, by_source), periods)
+            result = session.connection().execute(_in_series_order(filters, sources))
+            try:
+                # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
+                # fifth to the read, and series_rows takes a date as text or as a date.
+                rows = result.cursor.fetchall()
+            finally:
+                result.close()
+        return only_periods(series_from_rows(filters.metric, rows, by_source), periods)
 
 
 @contextmanager
@@ -82,13 +88,17 @@ def _collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while building many small acyclic objects.
 
     Tens of thousands of figures and rows would otherwise set off repeated full collections,
-    each walking every object built so far; nothing built here forms a cycle.
+    each walking every object built so far; nothing built here forms a cycle. Once built they
+    are moved to the oldest generation unexamined (freeze, then unfreeze): left in the youngest,
+    the first collection after this would walk every one of them.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 

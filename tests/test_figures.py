@@ -128,3 +128,14 @@ def test_migration_to_version_3_groups_the_stored_claims(tmp_path: Path) -> None
             2, SCHEMA_VERSION)
     assert in_step(str(path)) == expected
     assert figure_of(expected, 4)["value"] == 500
+
+
+def test_diff_reads_the_same_series_from_either_database(examples_db: str, tmp_path: Path) -> None:
+    reference = str(tmp_path / "reference.db")  # an SQLite file holding the same claims and review
+    assert run("add", str(EXAMPLES), "--quiet", "--db", reference)[0] == 0
+    for db in (examples_db, reference):
+        assert run("review", "10", "--value", "999", "--status", "disputed", "--db", db)[0] == 0
+    for options in (["--json"], ["--json", "--by", "source"], ["--csv", "--outlet", "Valley Herald"],
+                    ["--csv", "--source", "health ministry", "--since", "2025-03-05"]):
+        read = run("diff", "--metric", "killed", "--db", examples_db, *options)
+        assert read[0] == 0 and read == run("diff", "--metric", "killed", "--db", reference, *options)
