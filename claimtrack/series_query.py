@@ -71,16 +71,20 @@ def load_series(store: Store, filters: Filters, by_source: bool = False,
     with _collector_paused():
         if filters.outlet is not None:  # figures narrowed to some of their claims: grouped afresh
             return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
-        with store.session() as session:
-            sources = _source_names(session, filters.source) if filters.source is not None else None
-            result = session.connection().execute(_in_series_order(filters, sources))
-            try:
-                # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
-                # fifth to the read, and series_rows takes a date as text or as a date.
-                rows = result.cursor.fetchall()
-            finally:
-                result.close()
-        return only_periods(series_from_rows(filters.metric, rows, by_source), periods)
+        return only_periods(series_from_rows(filters.metric, figure_rows(store, filters), by_source), periods)
+
+
+def figure_rows(store: Store, filters: Filters) -> list[tuple[Any, ...]]:
+    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them."""
+    with store.session() as session:
+        sources = _source_names(session, filters.source) if filters.source is not None else None
+        result = session.connection().execute(_in_series_order(filters, sources))
+        try:
+            # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
+            # fifth to the read, and series_rows takes a date as text or as a date.
+            return list(result.cursor.fetchall())
+        finally:
+            result.close()
 
 
 @contextmanager
