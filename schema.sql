@@ -124,7 +124,7 @@ CREATE TABLE claims (
 
 CREATE INDEX ix_claims_article_id ON claims (article_id);
 
-CREATE INDEX ix_claims_corrected ON claims (metric) WHERE reviewed_value IS NOT NULL OR reviewed_source IS NOT NULL OR reviewed_metric IS NOT NULL;
+CREATE INDEX ix_claims_corrected ON claims (location, series_subject, period_kind, figure_date) WHERE reviewed_value IS NOT NULL OR reviewed_source IS NOT NULL OR reviewed_metric IS NOT NULL;
 
 CREATE INDEX ix_claims_figures ON claims (metric, reviewed_metric, reviewed_value, reviewed_source, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier, subject, review_status, article_id, outlet);
 

@@ -12,7 +12,8 @@ Claims are grouped by the database as they are read from an index: the claims no
 corrected through ``ix_claims_figures``, the few corrected ones (read as the reviewer reads
 them: the reviewed metric, value and source; a reviewed value is one figure, so it drops the
 extractor's range and a 'range' or 'vague' qualifier becomes 'exact') through the partial index
-``ix_claims_corrected``; the two sets of groups are merged here. Aggregates go through
+``ix_claims_corrected``; the two sets of groups are merged here. Refreshing one figure looks up
+its claims through those indexes, with statements built once (:func:`_statements`). Aggregates go through
 SQLAlchemy's ``aggregate_strings`` (``group_concat`` on SQLite, ``string_agg`` on PostgreSQL).
 """
 
@@ -21,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, delete, func, insert, literal, select, union
+from sqlalchemy import String, and_, bindparam, case, cast, delete, func, insert, literal, select, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,6 +45,9 @@ COLUMNS = (*KEY_COLUMNS, "first_claim", "subject", "via", "claim_ids", "article_
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
 _figures = FigureRow.__table__  # type: ignore[attr-defined]
 VAGUE = ("range", "vague")  # qualifiers a reviewed value makes 'exact'
+# No reviewer corrected the claim: an equality prefix of ix_claims_figures.
+_UNCORRECTED = (_claims.c.reviewed_metric.is_(None), _claims.c.reviewed_value.is_(None),
+                _claims.c.reviewed_source.is_(None))
 
 
 def claim_key(row: Mapping[str, Any]) -> Key:
@@ -82,8 +87,41 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
     whose claims all left it is deleted, one that gained or lost claims is written anew.
     """
     for key in set(keys):
-        conn.execute(delete(_figures).where(*_key_matches(_figures.c, key)))
-        _insert(conn, computed(conn, key))
+        statements = _statements(tuple(value is None for value in key))
+        values = {f"k{i}": value for i, value in enumerate(key) if value is not None}
+        conn.execute(statements.delete, values)
+        parts: dict[Key, _Part] = {}
+        for by_reviewer, grouped in ((False, statements.plain), (True, statements.read)):
+            _collect(parts, conn.execute(grouped, values), by_reviewer)
+        _insert(conn, _rows(parts))
+
+
+@dataclass(frozen=True)
+class _Refresh:
+    """The statements that refresh one figure: a figure is looked up by its whole key."""
+
+    delete: Any
+    plain: Any  # its claims no reviewer corrected, grouped
+    read: Any  # its corrected claims, grouped as the reviewer reads them
+
+
+@cache
+def _statements(nulls: tuple[bool, ...]) -> _Refresh:
+    """The refresh of a figure whose key has a null where ``nulls`` says, its other values bound as
+    k0, k1... Built once per pattern of nulls: building SQLAlchemy statements anew for every
+    figure of every article added cost more than running them."""
+    def matching(columns: Sequence[Any]) -> list[ColumnElement[bool]]:
+        # IS NULL rather than IS NOT DISTINCT FROM, which PostgreSQL cannot look up in an index.
+        return [column.is_(None) if null else column == bindparam(f"k{i}")
+                for i, (column, null) in enumerate(zip(columns, nulls, strict=True))]
+
+    c, f = _claims.c, _figures.c
+    read_key = _reviewed_key()
+    return _Refresh(
+        delete(_figures).where(*matching([f[name] for name in KEY_COLUMNS])),
+        _grouped(_plain_key(), and_(*_UNCORRECTED, *matching([c[name] for name in KEY_COLUMNS]))),
+        _grouped(read_key, and_(corrected(), *matching(read_key))),
+    )
 
 
 def rebuild(conn: Connection) -> int:
@@ -102,27 +140,31 @@ def every_computed(conn: Connection) -> Iterator[list[tuple[Any, ...]]]:
         yield computed(conn, metric=metric)
 
 
-def computed(conn: Connection, key: Key | None = None, metric: str | None = None,
+def computed(conn: Connection, metric: str | None = None,
              conditions: Sequence[ColumnElement[bool]] = ()) -> list[tuple[Any, ...]]:
-    """Figure rows (:data:`COLUMNS`) grouped afresh from the claims: of one key, of one metric, or
-    of every metric; ``conditions`` on the claims table narrow the claims grouped."""
-    c = _claims.c
-    plain_key = tuple(c[name] for name in KEY_COLUMNS)
-    plain_where = [c.reviewed_metric.is_(None), c.reviewed_value.is_(None), c.reviewed_source.is_(None)]
+    """Figure rows (:data:`COLUMNS`) grouped afresh from the claims, of one metric or of every
+    metric, in order of first claim; ``conditions`` on the claims table narrow the claims grouped."""
+    plain_where: list[ColumnElement[bool]] = list(_UNCORRECTED)
     read_key = _reviewed_key()
     read_where: list[ColumnElement[bool]] = [corrected()]
-    if key is not None:
-        plain_where += _key_matches(c, key)
-        read_where += [_matches(column, value) for column, value in zip(read_key, key, strict=True)]
-    elif metric is not None:
-        plain_where.append(c.metric == metric)
+    if metric is not None:
+        plain_where.append(_claims.c.metric == metric)
         read_where.append(read_key[0] == metric)
     parts: dict[Key, _Part] = {}
-    for by_reviewer, key_columns, where in ((False, plain_key, plain_where), (True, read_key, read_where)):
-        for row in conn.execute(_grouped(key_columns, and_(*where, *conditions))):
-            part = _Part.of(row, by_reviewer)
-            seen = parts.get(part.key)
-            parts[part.key] = part if seen is None else seen.merged(part)
+    for by_reviewer, key_columns, where in ((False, _plain_key(), plain_where), (True, read_key, read_where)):
+        _collect(parts, conn.execute(_grouped(key_columns, and_(*where, *conditions))), by_reviewer)
+    return _rows(parts)
+
+
+def _collect(parts: dict[Key, _Part], grouped: Iterable[Any], by_reviewer: bool) -> None:
+    """Add groups of claims to ``parts``, merging those of one figure."""
+    for row in grouped:
+        part = _Part.of(row, by_reviewer)
+        seen = parts.get(part.key)
+        parts[part.key] = part if seen is None else seen.merged(part)
+
+
+def _rows(parts: dict[Key, _Part]) -> list[tuple[Any, ...]]:
     return sorted((part.row() for part in parts.values()), key=_first_claim_of)
 
 
@@ -155,13 +197,9 @@ def _reviewed_key() -> tuple[ColumnElement[Any], ...]:
     )
 
 
-def _key_matches(columns: Any, key: Key) -> list[ColumnElement[bool]]:
-    return [_matches(columns[name], value) for name, value in zip(KEY_COLUMNS, key, strict=True)]
-
-
-def _matches(column: Any, value: object) -> ColumnElement[bool]:
-    # IS NULL rather than IS NOT DISTINCT FROM, which PostgreSQL cannot look up in an index.
-    return column.is_(None) if value is None else column == value  # type: ignore[no-any-return]
+def _plain_key() -> tuple[ColumnElement[Any], ...]:
+    """The key of an uncorrected claim: its own columns, in the order of ``ix_claims_figures``."""
+    return tuple(_claims.c[name] for name in KEY_COLUMNS)
 
 
 def _grouped(key: Sequence[ColumnElement[Any]], where: ColumnElement[bool]) -> Any:

@@ -114,7 +114,11 @@ def _reviews_v2() -> Table:
 
 
 def _v2_to_v3(conn: Connection) -> None:
-    """Version 3: the figures table, filled by grouping the stored claims as adding them does."""
+    """Version 3: the figures table, filled by grouping the stored claims as adding them does, and
+    the corrected claims indexed by the key columns a review leaves alone."""
+    conn.exec_driver_sql("DROP INDEX ix_claims_corrected")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_corrected ON claims (location, series_subject, period_kind, "
+                         f"figure_date) WHERE {CORRECTED}")
     _figures_v3().create(conn)
     figures.rebuild(conn)
 

@@ -120,9 +120,11 @@ class ClaimRow(SQLModel, table=True):
         Index("ix_claims_figures", "metric", "reviewed_metric", "reviewed_value", "reviewed_source", "location",
               "series_subject", "period_kind", "source", "figure_date", "value", "value_real", "value_max",
               "qualifier", "subject", "review_status", "article_id", "outlet"),
-        # The few claims a reviewer corrected, which the series report groups apart as the reviewer
-        # reads them. Partial: claims are added uncorrected, so adding them never touches it.
-        Index("ix_claims_corrected", "metric", sqlite_where=text(CORRECTED), postgresql_where=text(CORRECTED)),
+        # The few claims a reviewer corrected, which are grouped apart as the reviewer reads them.
+        # Partial: claims are added uncorrected, so adding them never touches it. By the key columns
+        # a review leaves alone, so that refreshing one figure finds its corrected claims at once.
+        Index("ix_claims_corrected", "location", "series_subject", "period_kind", "figure_date",
+              sqlite_where=text(CORRECTED), postgresql_where=text(CORRECTED)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
