@@ -22,6 +22,7 @@ SQL_FROM_CONSTANTS = {
     ("migrate.py", "_v2_to_v3"),  # the condition of the partial index, models.CORRECTED
     ("migrate.py", "_recreate_views"),  # view names from models.VIEWS
     ("store.py", "on_connect"),  # PRAGMA busy_timeout from a constant
+    ("series_query.py", "_page_cache"),  # PRAGMA cache_size restored to the integer SQLite gave
 }
 
 
