@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, cast, delete, func, insert, literal, select, union
+from sqlalchemy import String, and_, bindparam, case, cast, delete, func, insert, literal, or_, select, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -45,6 +45,7 @@ COLUMNS = (*KEY_COLUMNS, "first_claim", "subject", "via", "claim_ids", "article_
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
 _figures = FigureRow.__table__  # type: ignore[attr-defined]
 VAGUE = ("range", "vague")  # qualifiers a reviewed value makes 'exact'
+_ANY_CORRECTED = select(literal(1)).select_from(_claims).where(corrected()).limit(1)
 # No reviewer corrected the claim: an equality prefix of ix_claims_figures.
 _UNCORRECTED = (_claims.c.reviewed_metric.is_(None), _claims.c.reviewed_value.is_(None),
                 _claims.c.reviewed_source.is_(None))
@@ -86,14 +87,21 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
     Pass the keys of every claim a write changes, both before and after the change: a figure
     whose claims all left it is deleted, one that gained or lost claims is written anew.
     """
+    any_corrected = conn.execute(_ANY_CORRECTED).first() is not None  # most databases have none
+    deletes: dict[Any, list[dict[str, Any]]] = {}
+    rows: list[tuple[Any, ...]] = []
     for key in set(keys):
         statements = _statements(tuple(value is None for value in key))
         values = {f"k{i}": value for i, value in enumerate(key) if value is not None}
-        conn.execute(statements.delete, values)
+        deletes.setdefault(statements.delete, []).append(values)
         parts: dict[Key, _Part] = {}
-        for by_reviewer, grouped in ((False, statements.plain), (True, statements.read)):
-            _collect(parts, conn.execute(grouped, values), by_reviewer)
-        _insert(conn, _rows(parts))
+        _collect(parts, conn.execute(statements.plain, values), False)
+        if any_corrected:
+            _collect(parts, conn.execute(statements.read, values), True)
+        rows += _rows(parts)
+    for delete_statement, many in deletes.items():  # the old rows of each figure, then the new ones
+        conn.execute(delete_statement, many)
+    _insert(conn, rows)
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,9 @@ def _reviewed_key() -> tuple[ColumnElement[Any], ...]:
         func.coalesce(c.reviewed_metric, c.metric), c.location, c.series_subject, c.period_kind,
         func.coalesce(c.reviewed_source, c.source), c.figure_date, func.coalesce(c.reviewed_value, c.value),
         case((c.reviewed_value.is_(None), c.value_real)), case((c.reviewed_value.is_(None), c.value_max)),
-        case((and_(c.reviewed_value.is_not(None), c.qualifier.in_(VAGUE)), literal("exact")), else_=c.qualifier),
+        # (Not IN: a list parameter is spliced into the statement at every run.)
+        case((and_(c.reviewed_value.is_not(None), or_(*(c.qualifier == literal(q) for q in VAGUE))), literal("exact")),
+             else_=c.qualifier),
     )
 
 

@@ -139,3 +139,17 @@ def test_diff_reads_the_same_series_from_either_database(examples_db: str, tmp_p
                     ["--csv", "--source", "health ministry", "--since", "2025-03-05"]):
         read = run("diff", "--metric", "killed", "--db", examples_db, *options)
         assert read[0] == 0 and read == run("diff", "--metric", "killed", "--db", reference, *options)
+
+
+def test_a_batch_of_documents_repeating_figures_writes_each_figure_once(db_url: str, tmp_path: Path) -> None:
+    example = EXAMPLES / "02-en-toll-rises.txt"
+    copies = []
+    for n in range(3):  # the same figures in three more articles, added in one transaction
+        copy = tmp_path / f"copy-{n}.txt"
+        copy.write_text(example.read_text(encoding="utf-8") + f"\nRelayed by outlet {n}.\n", encoding="utf-8")
+        copies.append(copy)
+    with Store.open(db_url) as store, store.batch() as batch:
+        for path in (example, *copies):
+            batch.add(extract_file(path), str(path), lambda _outcome: None)
+    rows = in_step(db_url)
+    assert rows and all(len(row[FIRST_CLAIM + 4].split(",")) == 4 for row in rows)  # each in all four articles
