@@ -6,15 +6,16 @@ one row, rebuilt from its claims in the same transaction as any write that chang
 :func:`refresh` takes the keys of the figures a write touched (before and after the change),
 and recomputes those rows from the claims. :func:`rebuild` recomputes the whole table (the
 schema migration, and a database built outside claimtrack). ``db check`` compares the table
-with :func:`computed`, a fresh grouping of every claim.
+with :func:`every_computed`, a fresh grouping of every claim.
 
 Claims are grouped by the database as they are read from an index: the claims no reviewer
 corrected through ``ix_claims_figures``, the few corrected ones (read as the reviewer reads
 them: the reviewed metric, value and source; a reviewed value is one figure, so it drops the
 extractor's range and a 'range' or 'vague' qualifier becomes 'exact') through the partial index
 ``ix_claims_corrected``; the two sets of groups are merged here. Refreshing one figure looks up
-its claims through those indexes, with statements built once (:func:`_statements`). Aggregates go through
-SQLAlchemy's ``aggregate_strings`` (``group_concat`` on SQLite, ``string_agg`` on PostgreSQL).
+its claims through those indexes, with statements built once (:func:`_statements`). Aggregates
+go through SQLAlchemy's ``aggregate_strings`` (``group_concat`` on SQLite, ``string_agg`` on
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ _UNCORRECTED = (_claims.c.reviewed_metric.is_(None), _claims.c.reviewed_value.is
                 _claims.c.reviewed_source.is_(None))
 
 
+_KEY_SOURCES = (*KEY_COLUMNS, "reviewed_metric", "reviewed_value", "reviewed_source")  # what claim_key reads
+
+
 def claim_key(row: Mapping[str, Any]) -> Key:
     """The key of the figure a claims row (its columns by name) stands in, as a reviewer reads it."""
     reviewed_value = row.get("reviewed_value")
@@ -76,9 +80,6 @@ def keys_of_claims(conn: Connection, claim_ids: Iterable[int]) -> set[Key]:
         rows = conn.execute(select(*(c[name] for name in _KEY_SOURCES)).where(c.id.in_(wanted[at:at + 500])))
         keys.update(claim_key(dict(zip(_KEY_SOURCES, row, strict=True))) for row in rows)
     return keys
-
-
-_KEY_SOURCES = (*KEY_COLUMNS, "reviewed_metric", "reviewed_value", "reviewed_source")
 
 
 def refresh(conn: Connection, keys: Iterable[Key]) -> None:
@@ -179,7 +180,7 @@ def _rows(parts: dict[Key, _Part]) -> list[tuple[Any, ...]]:
 def stored(conn: Connection) -> Iterator[tuple[Any, ...]]:
     """The rows of the table (:data:`COLUMNS`), in no particular order."""
     f = _figures.c
-    for row in conn.execution_options(yield_per=2000).execute(select(*(f[name] for name in COLUMNS))):
+    for row in conn.execute(select(*(f[name] for name in COLUMNS)).execution_options(yield_per=2000)):
         yield _normal(tuple(row))
 
 
