@@ -88,10 +88,13 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
     Pass the keys of every claim a write changes, both before and after the change: a figure
     whose claims all left it is deleted, one that gained or lost claims is written anew.
     """
+    keys = set(keys)
+    if not keys:
+        return
     any_corrected = conn.execute(_ANY_CORRECTED).first() is not None  # most databases have none
     deletes: dict[Any, list[dict[str, Any]]] = {}
     rows: list[tuple[Any, ...]] = []
-    for key in set(keys):
+    for key in keys:
         statements = _statements(tuple(value is None for value in key))
         values = {f"k{i}": value for i, value in enumerate(key) if value is not None}
         deletes.setdefault(statements.delete, []).append(values)

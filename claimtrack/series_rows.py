@@ -3,10 +3,11 @@ of the same figures, without a :class:`~claimtrack.report.Figure` per row.
 
 ``diff`` over a million claims reads tens of thousands of figures; each costs here one row read
 and one :class:`~claimtrack.report.SeriesRow` built. The rows come from the database in series
-order (:data:`ORDER`): by series, then date with undated figures last, then first claim. So one
-pass finds each series, its same-date groups (for ``disagree``), its changes, drops and jumps,
-and the running totals and daily figures beside it (for ``sum``), through the same flag
-functions ``series_of`` uses. ``tests/test_series_rows.py`` holds the two to the same output.
+order: by place, series subject and kind of period, then by date with undated figures last, then
+by first claim (claimtrack.series_query asks for them so). So one pass finds each series, its
+same-date groups (for ``disagree``), its changes, drops and jumps, and the running totals and
+daily figures beside it (for ``sum``), through the same flag functions ``series_of`` uses.
+``tests/test_series_rows.py`` holds the two to the same output.
 """
 
 from __future__ import annotations
@@ -38,19 +39,18 @@ from claimtrack.report import (
     not_adding_up,
 )
 
-# The figures table columns each row holds, in this order, and the order the rows come in.
+# The figures table columns each row holds, in this order.
 COLUMNS = ("location", "series_subject", "period_kind", "source", "figure_date", "value", "value_real",
            "value_max", "qualifier", "first_claim", "subject", "via", "claim_ids", "article_ids", "outlets",
            "review", "corrected")
 (LOCATION, SUBJECT_KEY, KIND, SOURCE, DATE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, FIRST, SUBJECT, VIA, CLAIMS,
  ARTICLES, OUTLETS, REVIEW, CORRECTED) = range(len(COLUMNS))
-ORDER = ("location", "series_subject", "period_kind", "undated", "figure_date", "first_claim")
 
 Row = Sequence[Any]
 
 
 def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False) -> list[Series]:
-    """The series of ``metric`` from its figure rows (:data:`COLUMNS`, in :data:`ORDER`), flagged,
+    """The series of ``metric`` from its figure rows (:data:`COLUMNS`, in series order), flagged,
     most rows first, as :func:`claimtrack.report.series_of` orders them."""
     built: list[tuple[int, Series]] = []  # each with its least first claim: the order of equal series
     figures = _Figures()
