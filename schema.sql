@@ -1,5 +1,30 @@
--- claimtrack schema, version 2.
+-- claimtrack schema, version 3.
 -- Generated from claimtrack/models.py: python -m claimtrack.models > schema.sql
+
+CREATE TABLE figures (
+	id INTEGER NOT NULL,
+	metric VARCHAR NOT NULL,
+	location VARCHAR,
+	series_subject VARCHAR,
+	period_kind VARCHAR NOT NULL,
+	source VARCHAR,
+	figure_date DATE,
+	value BIGINT NOT NULL,
+	value_real FLOAT,
+	value_max BIGINT,
+	qualifier VARCHAR NOT NULL,
+	first_claim INTEGER NOT NULL,
+	subject VARCHAR,
+	via TEXT NOT NULL,
+	claim_ids TEXT NOT NULL,
+	article_ids TEXT NOT NULL,
+	outlets TEXT NOT NULL,
+	review VARCHAR NOT NULL,
+	corrected BOOLEAN NOT NULL,
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX ix_figures_series ON figures (metric, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier);
 
 CREATE TABLE files (
 	id INTEGER NOT NULL,
@@ -99,7 +124,7 @@ CREATE TABLE claims (
 
 CREATE INDEX ix_claims_article_id ON claims (article_id);
 
-CREATE INDEX ix_claims_corrected ON claims (metric) WHERE reviewed_value IS NOT NULL OR reviewed_source IS NOT NULL OR reviewed_metric IS NOT NULL;
+CREATE INDEX ix_claims_corrected ON claims (location, series_subject, period_kind, figure_date) WHERE reviewed_value IS NOT NULL OR reviewed_source IS NOT NULL OR reviewed_metric IS NOT NULL;
 
 CREATE INDEX ix_claims_figures ON claims (metric, reviewed_metric, reviewed_value, reviewed_source, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier, subject, review_status, article_id, outlet);
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
+from claimtrack import figures
 from claimtrack.cues import cues
 from claimtrack.models import (
     SCHEMA_VERSION,
@@ -56,7 +57,7 @@ def run_checks(conn: Connection) -> list[Check]:
     checks: list[Callable[[Connection], Check]] = [_schema_version]
     if conn.dialect.name == "sqlite":
         checks += [_sqlite_integrity, _sqlite_foreign_keys, _full_text_index]
-    checks += [_claim_offsets, _article_offsets, _digests, _orphans, _reviews, _report_columns]
+    checks += [_claim_offsets, _article_offsets, _digests, _orphans, _reviews, _report_columns, _figures]
     return [check(conn) for check in checks]
 
 
@@ -194,6 +195,18 @@ def _report_columns(conn: Connection) -> Check:
         problems += _named(list(conn.execute(wrong).scalars()), "claim",
                            f"{name} disagrees with what it copies (claimtrack reextract sets it again)")
     return Check("report columns", "figure dates, outlets, series subjects and periods of claims", problems)
+
+
+def _figures(conn: Connection) -> Check:
+    """The figures table against the claims grouped afresh: what ``diff`` reads must be what they say."""
+    kept = set(figures.stored(conn))
+    expected = {row for rows in figures.every_computed(conn) for row in rows}
+    first = len(figures.KEY_COLUMNS)  # a figure row's first claim, which names it
+    problems = _named(sorted(row[first] for row in expected - kept), "figure",
+                      "row is missing or differs from its claims (claimtrack db regroup writes them again)")
+    problems += _named(sorted(row[first] for row in kept - expected), "figure",
+                       "row no claims make (claimtrack db regroup writes them again)")
+    return Check("figures", f"{len(kept)} figures against the claims they group", problems)
 
 
 def _named(ids: Sequence[int | None], what: str, problem: str) -> list[str]:

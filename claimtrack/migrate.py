@@ -20,20 +20,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     bindparam,
     insert,
     text,
 )
 from sqlalchemy.engine import Connection
 
+from claimtrack import figures
 from claimtrack.cues import cues
 from claimtrack.models import CORRECTED, SCHEMA_VERSION, SQLITE_FTS, VIEWS, SchemaVersionRow, utcnow
 
@@ -107,8 +113,46 @@ def _reviews_v2() -> Table:
     )
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """Version 3: the figures table, filled by grouping the stored claims as adding them does, and
+    the corrected claims indexed by the key columns a review leaves alone."""
+    conn.exec_driver_sql("DROP INDEX ix_claims_corrected")
+    conn.exec_driver_sql("CREATE INDEX ix_claims_corrected ON claims (location, series_subject, period_kind, "
+                         f"figure_date) WHERE {CORRECTED}")
+    _figures_v3().create(conn)
+    figures.rebuild(conn)
+
+
+def _figures_v3() -> Table:
+    """The figures table as version 3 defined it."""
+    return Table(
+        "figures", MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("metric", String, nullable=False),
+        Column("location", String),
+        Column("series_subject", String),
+        Column("period_kind", String, nullable=False),
+        Column("source", String),
+        Column("figure_date", Date),
+        Column("value", BigInteger, nullable=False),
+        Column("value_real", Float),
+        Column("value_max", BigInteger),
+        Column("qualifier", String, nullable=False),
+        Column("first_claim", Integer, nullable=False),
+        Column("subject", String),
+        Column("via", Text, nullable=False),
+        Column("claim_ids", Text, nullable=False),
+        Column("article_ids", Text, nullable=False),
+        Column("outlets", Text, nullable=False),
+        Column("review", String, nullable=False),
+        Column("corrected", Boolean, nullable=False),
+        Index("ix_figures_series", "metric", "location", "series_subject", "period_kind", "source", "figure_date",
+              "value", "value_real", "value_max", "qualifier"),
+    )
+
+
 # STEPS[n] migrates version n to n + 1; the last one reaches SCHEMA_VERSION.
-STEPS: dict[int, Step] = {1: _v1_to_v2}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
 assert max(STEPS) + 1 == SCHEMA_VERSION, "add a migration step for the new schema version"
 
 

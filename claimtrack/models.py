@@ -28,7 +28,7 @@ def corrected() -> Grouping[Any]:
     """:data:`CORRECTED` as a condition of a query, worded as the partial index is so that it is used."""
     return Grouping(text(CORRECTED))
 
-SCHEMA_VERSION = 2  # 2: reviews, reviewed values on claims, claims_full/sources_summary views, FTS
+SCHEMA_VERSION = 3  # 2: reviews, reviewed values on claims, claims_full/sources_summary views, FTS; 3: figures
 
 
 def utcnow() -> dt.datetime:
@@ -120,9 +120,11 @@ class ClaimRow(SQLModel, table=True):
         Index("ix_claims_figures", "metric", "reviewed_metric", "reviewed_value", "reviewed_source", "location",
               "series_subject", "period_kind", "source", "figure_date", "value", "value_real", "value_max",
               "qualifier", "subject", "review_status", "article_id", "outlet"),
-        # The few claims a reviewer corrected, which the series report groups apart as the reviewer
-        # reads them. Partial: claims are added uncorrected, so adding them never touches it.
-        Index("ix_claims_corrected", "metric", sqlite_where=text(CORRECTED), postgresql_where=text(CORRECTED)),
+        # The few claims a reviewer corrected, which are grouped apart as the reviewer reads them.
+        # Partial: claims are added uncorrected, so adding them never touches it. By the key columns
+        # a review leaves alone, so that refreshing one figure finds its corrected claims at once.
+        Index("ix_claims_corrected", "location", "series_subject", "period_kind", "figure_date",
+              sqlite_where=text(CORRECTED), postgresql_where=text(CORRECTED)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -163,6 +165,44 @@ class ClaimRow(SQLModel, table=True):
     series_subject: str | None = None  # the subject, null for a whole population (report.series_subject)
     # The period, 'unspecified' for none or an unknown one (report.period_key).
     period_kind: str = Field(default="unspecified", sa_column_kwargs={"server_default": "unspecified"})
+
+
+class FigureRow(SQLModel, table=True):
+    """One figure as ``diff`` shows it: the claims that repeat one value from one source for one date
+    in one series, as a reviewer reads them (claimtrack.figures keeps it in step with the claims).
+
+    The key columns come first, in the order of ``ix_figures_series``; the rest is what the series
+    report collects over the claims. Lists are ordered as :class:`claimtrack.report.Figure` holds
+    them: claim ids ascending, article ids and outlets with the first claim's first.
+    """
+
+    __tablename__ = "figures"
+    __table_args__ = (
+        # A metric's figures in series order (series_query reads them through it), and the lookup of
+        # one figure by its key when its claims change.
+        Index("ix_figures_series", "metric", "location", "series_subject", "period_kind", "source", "figure_date",
+              "value", "value_real", "value_max", "qualifier"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    metric: str
+    location: str | None = None
+    series_subject: str | None = None
+    period_kind: str
+    source: str | None = None
+    figure_date: dt.date | None = None
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+    value_real: float | None = None
+    value_max: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    qualifier: str
+    first_claim: int
+    subject: str | None = None  # as its claims word it when they all agree, else the series subject
+    via: str = Field(default="[]", sa_type=Text)  # the first claim's relays, JSON
+    claim_ids: str = Field(sa_type=Text)  # comma-separated
+    article_ids: str = Field(sa_type=Text)  # comma-separated
+    outlets: str = Field(default="", sa_type=Text)  # separated by the ASCII unit separator
+    review: str = ""  # the claims' review statuses, sorted, comma-separated
+    corrected: bool = False
 
 
 class ReviewRow(SQLModel, table=True):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
+from claimtrack import figures
 from claimtrack.extract import extract_text
 from claimtrack.models import ArticleRow, ClaimRow, FileRow, ReviewRow
 from claimtrack.records import Claim, PageFacts
@@ -101,6 +102,7 @@ def _update_article(session: Session, article: ArticleRow, claims: list[Claim],
     article_id = article.id
     old = session.exec(select(ClaimRow).where(ClaimRow.article_id == article_id)
                        .order_by(col(ClaimRow.id))).all()
+    touched = {figures.claim_key(c.model_dump()) for c in old}  # the figures these claims leave
     reviewed = set(session.exec(select(ReviewRow.claim_id).where(
         col(ReviewRow.claim_id).in_([c.id for c in old]))).all())
     exact = {(c.start, c.end, c.metric): c for c in old}
@@ -132,4 +134,7 @@ def _update_article(session: Session, article: ArticleRow, claims: list[Claim],
         if NOT_READ_AGAIN not in flags:
             conn.execute(update(ClaimRow).where(col(ClaimRow.id) == c.id)
                          .values(flags=json.dumps([*flags, NOT_READ_AGAIN])))
+    now = [i for i in conn.execute(select(col(ClaimRow.id)).where(ClaimRow.article_id == article_id)).scalars()
+           if i is not None]
+    figures.refresh(conn, touched | figures.keys_of_claims(conn, now))  # and the figures they join
     return updated, added, len(remove), len(keep)

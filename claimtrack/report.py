@@ -100,7 +100,10 @@ class Figure:
         return self.claim_ids[0]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a report builds one row per figure (60,000 for a metric over a million claims), and a
+# frozen dataclass sets each of its 17 fields through object.__setattr__, five times slower. Rows
+# are never changed once built; unsafe_hash keeps them hashable as a frozen row was.
+@dataclass(slots=True, unsafe_hash=True)
 class SeriesRow:
     """One figure in a series.
 
@@ -279,35 +282,51 @@ def _flag_map(keyed: Keyed) -> dict[int, set[str]]:
 
 def _disagreeing(keyed: Keyed) -> set[int]:
     """Figures another source contradicts on the same date in the same series."""
-    same_day: dict[tuple[SeriesKey, dt.date], list[Figure]] = defaultdict(list)
+    same_day: dict[tuple[SeriesKey, dt.date], list[Given]] = defaultdict(list)
     for key, figure in keyed:
         if figure.date is not None:
-            same_day[(key, figure.date)].append(figure)
+            same_day[(key, figure.date)].append((figure.source, figure.value, figure.value_max, figure.first_claim))
     found: set[int] = set()
     for group in same_day.values():
-        if len(group) < 2:
-            continue
-        given: dict[str | None, set[tuple[Number, int | None]]] = defaultdict(set)  # source -> its figures
-        for f in group:
-            given[f.source].add((f.value, f.value_max))
-        if len(given) < 2:
-            continue
-        for f in group:
-            own = (f.value, f.value_max)
-            if any(source != f.source and (len(seen) > 1 or own not in seen) for source, seen in given.items()):
-                found.add(f.first_claim)
+        if len(group) > 1:
+            found |= contradicted(group)
     return found
+
+
+Given = tuple[str | None, Number, int | None, int]  # source, value, upper bound, first claim
+
+
+def contradicted(group: Sequence[Given]) -> set[int]:
+    """The first claims of the figures of one series and date that another source contradicts: one
+    that another source gave a different figure beside (or in place of) it."""
+    found: set[int] = set()
+    for source, value, value_max, first_claim in group:
+        for other_source, other_value, other_max, _ in group:
+            if other_source != source and (other_value != value or other_max != value_max):
+                found.add(first_claim)
+                break
+    return found
+
+
+Dated = dict[dt.date, list[tuple[Number, int]]]  # a source's exact figures of one kind: values and first claims
+SumKey = tuple[object, ...]  # what makes running totals and daily figures one count: series and source
 
 
 def _not_adding_up(keyed: Keyed) -> set[int]:
     """Running totals whose change one source's daily figures in between contradict, and those dailies."""
-    totals: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
-    dailies: dict[tuple[object, ...], dict[dt.date, list[Figure]]] = defaultdict(lambda: defaultdict(list))
+    totals: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
+    dailies: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
     for (metric, location, subject, kind), figure in keyed:
         if figure.date is None or kind not in (CUMULATIVE, PERIOD) or not _exact(figure):
             continue
         into = totals if kind == CUMULATIVE else dailies
-        into[(metric, location, subject, figure.source)][figure.date].append(figure)
+        into[(metric, location, subject, figure.source)][figure.date].append((figure.value, figure.first_claim))
+    return not_adding_up(totals, dailies)
+
+
+def not_adding_up(totals: dict[SumKey, Dated], dailies: dict[SumKey, Dated]) -> set[int]:
+    """The first claims of running totals and daily figures (exact and dated, by series and source)
+    that do not add up."""
     found: set[int] = set()
     for key, daily in dailies.items():
         by_date = totals.get(key, {})
@@ -316,7 +335,7 @@ def _not_adding_up(keyed: Keyed) -> set[int]:
     return found
 
 
-def _check_interval(opening: list[Figure], closing: list[Figure], daily: dict[dt.date, list[Figure]],
+def _check_interval(opening: list[tuple[Number, int]], closing: list[tuple[Number, int]], daily: Dated,
                     start: dt.date, end: dt.date) -> set[int]:
     """Flags for one stretch between two running totals, when every value in it is unambiguous."""
     first, last = _one_value(opening), _one_value(closing)
@@ -326,12 +345,12 @@ def _check_interval(opening: list[Figure], closing: list[Figure], daily: dict[dt
         return set()
     if sum(v for v in values if v is not None) == last - first:
         return set()
-    return {f.first_claim for f in closing} | {f.first_claim for day in days for f in daily[day]}
+    return {claim for _, claim in closing} | {claim for day in days for _, claim in daily[day]}
 
 
-def _one_value(figures: list[Figure]) -> Number | None:
+def _one_value(figures: list[tuple[Number, int]]) -> Number | None:
     """The value the figures agree on, or None when there are none or they differ."""
-    values = {f.value for f in figures}
+    values = {value for value, _ in figures}
     return values.pop() if len(values) == 1 else None
 
 
@@ -346,16 +365,15 @@ def _figure(figure: Figure) -> tuple[Number, int | None]:
 def _rows(figures: list[Figure], cumulative: bool, marks: dict[int, set[str]]) -> tuple[SeriesRow, ...]:
     ordered = sorted(figures, key=_order)
     changes = [_change(prev, fig) for prev, fig in zip([None, *ordered], ordered, strict=False)]
-    drops = _drops(ordered) if cumulative else set()
-    jumps = _jumps(ordered, [change for change, _ in changes])
+    dates = [figure.date for figure in ordered]
+    drops = drops_in(dates, [f.value for f in ordered], [_upper(f) for f in ordered]) if cumulative else set()
+    jumps = jumps_in(dates, [change for change, _ in changes])
     rows = []
     for index, (figure, (change, change_pct)) in enumerate(zip(ordered, changes, strict=True)):
         marked = marks.get(figure.first_claim)
         flags: tuple[str, ...] = ()
         if marked or index in drops or index in jumps:  # most rows have none: skip building them
-            marked = marked or set()
-            flags = tuple(name for name, on in ((DROP, index in drops), (DISAGREE, DISAGREE in marked),
-                                                (JUMP, index in jumps), (SUM, SUM in marked)) if on)
+            flags = flag_names(index in drops, marked or set(), index in jumps)
         outlets, article_ids, claim_ids = figure.outlets, figure.article_ids, figure.claim_ids
         rows.append(SeriesRow(
             figure.date, figure.value, figure.value_max, figure.qualifier, change, change_pct, figure.source,
@@ -365,32 +383,38 @@ def _rows(figures: list[Figure], cumulative: bool, marks: dict[int, set[str]]) -
     return tuple(rows)
 
 
+def flag_names(drop: bool, marked: Collection[str], jump: bool) -> tuple[str, ...]:
+    """A row's flags in the order they are shown."""
+    return tuple(name for name, on in ((DROP, drop), (DISAGREE, DISAGREE in marked), (JUMP, jump),
+                                       (SUM, SUM in marked)) if on)
+
+
 def _order(figure: Figure) -> tuple[bool, dt.date, int]:
     return (figure.date is None, figure.date or dt.date.min, figure.first_claim)
 
 
-def _drops(ordered: list[Figure]) -> set[int]:
-    """Indexes of dated rows whose upper bound is below the highest lower bound on any earlier date."""
+def drops_in(dates: Sequence[dt.date | None], values: Sequence[Number], uppers: Sequence[Number]) -> set[int]:
+    """Indexes of dated rows (in series order) whose upper bound is below the highest value on any earlier date."""
     found: set[int] = set()
     highest_before: Number | None = None
     highest_today: Number | None = None
-    for index, figure in enumerate(ordered):
-        if figure.date is None:
+    for index, date in enumerate(dates):
+        if date is None:
             break  # undated rows come last and have no earlier date
-        if index and figure.date != ordered[index - 1].date:
+        if index and date != dates[index - 1]:
             highest_before = _max(highest_before, highest_today)
             highest_today = None
-        if highest_before is not None and _upper(figure) < highest_before:
+        if highest_before is not None and uppers[index] < highest_before:
             found.add(index)
-        highest_today = _max(highest_today, figure.value)
+        highest_today = _max(highest_today, values[index])
     return found
 
 
-def _jumps(ordered: list[Figure], changes: list[Number | None]) -> set[int]:
+def jumps_in(dates: Sequence[dt.date | None], changes: Sequence[Number | None]) -> set[int]:
     """Indexes of rows whose change from the previous date is far out of line (see the module notes)."""
     between_dates = {
         index: abs(change) for index, change in enumerate(changes)
-        if change is not None and ordered[index].date != ordered[index - 1].date
+        if change is not None and dates[index] != dates[index - 1]
     }
     if len(between_dates) < JUMP_MIN_CHANGES:
         return set()
@@ -414,10 +438,15 @@ def _max(a: Number | None, b: Number | None) -> Number | None:
 def _change(previous: Figure | None, figure: Figure) -> tuple[Number | None, float | None]:
     if previous is None or previous.date is None or figure.date is None:
         return None, None
-    change = figure.value - previous.value
-    if previous.value == 0:
+    return change_from(previous.value, figure.value)
+
+
+def change_from(previous: Number, value: Number) -> tuple[Number, float | None]:
+    """The change from the previous row's value, and as a percentage of it (None from 0)."""
+    change = value - previous
+    if previous == 0:
         return change, None
-    return change, round(change / previous.value * 100, 1)
+    return change, round(change / previous * 100, 1)
 
 
 def series_to_json(series: Sequence[Series]) -> list[dict[str, object]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from claimtrack import figures
 from claimtrack.models import ClaimRow, ReviewRow, utcnow
 from claimtrack.queries import canonical_source_name
 from claimtrack.records import METRICS
@@ -87,10 +88,13 @@ def review(store: Store, claim_id: int, correction: Correction, reviewer: str) -
         claim = session.get(ClaimRow, claim_id)
         if claim is None:
             raise ReviewError(f"no claim {claim_id} in {store.label}")
+        before = figures.claim_key(claim.model_dump())
         rows = _apply(claim, correction, reviewer)
         session.add(claim)
         session.add_all(rows)
         session.flush()
+        # The claim may leave its figure (a new value, metric or source) and its status shows on it.
+        figures.refresh(session.connection(), (before, figures.claim_key(claim.model_dump())))
         return [_entry(row) for row in rows]
 
     try:

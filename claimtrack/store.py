@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -44,6 +44,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
+from claimtrack import figures
 from claimtrack.cues import cues
 from claimtrack.migrate import MigrationError, backup_sqlite, migrate
 from claimtrack.models import (
@@ -374,7 +375,10 @@ class Store:
                 with self._engine.connect() as conn, conn.begin():
                     _lock_for_write(conn)
                     known = _Known.read(conn, ready)
-                    return [_add_isolated(conn, doc, known, source_ids) for doc in ready]
+                    outcomes = [_add_isolated(conn, doc, known, source_ids) for doc in ready]
+                    # Once per transaction: a figure that many of the documents repeat is written once.
+                    figures.refresh(conn, known.figure_keys)
+                    return outcomes
             except BaseException:
                 source_ids.clear()
                 raise
@@ -462,11 +466,13 @@ def _prepare(extraction: Extraction, path: str) -> _Document | StoreError:
 class _Known:
     """Ids of the files and articles a transaction's documents may find already stored, by digest.
 
-    Read once per transaction (under the write lock), then kept up to date as documents are added.
+    Read once per transaction (under the write lock), then kept up to date as documents are added;
+    with the keys of the figures the added claims join, refreshed once before the commit.
     """
 
     files: dict[str, int]
     articles: dict[str, int]
+    figure_keys: set[Any] = field(default_factory=set)
 
     @classmethod
     def read(cls, conn: Connection, documents: list[_Document]) -> _Known:
@@ -534,6 +540,7 @@ class _Adder:
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
             record_aliases(self.conn, fresh, self.source_ids)
+            self.known.figure_keys.update(map(figures.claim_key, rows))
         return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
     def _file_id(self) -> int:

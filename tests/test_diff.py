@@ -16,6 +16,7 @@ import pytest
 
 from claimtrack.records import Article, Claim, Extraction
 from claimtrack.report import build_series, series_to_json
+from claimtrack.reviews import Correction, review
 from claimtrack.series_query import Filters, fetch_figures, load_series
 from claimtrack.store import Store
 from tests.conftest import EXAMPLES
@@ -52,12 +53,9 @@ def store(tmp_path: Path) -> Any:
         yield opened
 
 
-def sql(store: Store, statement: str) -> None:
-    """Write to the database behind the store as the review command would."""
-    conn = sqlite3.connect(store.label)
-    with conn:
-        conn.execute(statement)
-    conn.close()
+def reviewed(store: Store, claim_id: int, **fields: Any) -> None:
+    """Review a claim as the review command does (which keeps its figure in step)."""
+    review(store, claim_id, Correction(**fields), "desk")
 
 
 def test_five_outlets_relaying_one_bulletin_are_one_row(store: Store) -> None:
@@ -85,9 +83,8 @@ def test_the_database_groups_repeats_as_the_library_does(tmp_path: Path) -> None
 def test_a_reviewed_value_metric_and_source_replace_the_extractors(store: Store) -> None:
     article(store, D1, "Alhurra", (100, {}), (7, {"metric": "wounded"}))
     article(store, D2, "BBC", (180, {}))
-    sql(store, "UPDATE claims SET review_status = 'disputed', reviewed_value = 150 WHERE id = 3")
-    sql(store, "UPDATE claims SET review_status = 'verified', reviewed_metric = 'killed', "
-               "reviewed_source = 'UN' WHERE id = 2")
+    reviewed(store, 3, status="disputed", value=150)
+    reviewed(store, 2, status="verified", metric="killed", source="UN")
     rows = {row.claim_id: row for s in load_series(store, Filters("killed")) for row in s.rows}
     assert (rows[3].value, rows[3].review, rows[3].corrected) == (150, ("disputed",), True)
     assert (rows[2].value, rows[2].source, rows[2].review) == (7, "UN", ("verified",))
@@ -98,7 +95,7 @@ def test_a_reviewed_value_metric_and_source_replace_the_extractors(store: Store)
 def test_a_reviewed_figure_merges_with_the_repeats_it_now_matches(store: Store) -> None:
     article(store, D1, "Alhurra", (118, {}))
     article(store, D1, "BBC", (181, {}))  # a misread 118
-    sql(store, "UPDATE claims SET reviewed_value = 118, review_status = 'wrong' WHERE id = 2")
+    reviewed(store, 2, value=118, status="wrong")
     [figure] = fetch_figures(store, Filters("killed"))
     assert (figure.value, figure.claim_ids, figure.outlets, figure.review) == (118, (1, 2), ("Alhurra", "BBC"),
                                                                              ("wrong",))
@@ -108,7 +105,7 @@ def test_figures_a_review_does_not_touch_stay_apart_in_claim_order(store: Store)
     article(store, D1, "Alhurra", (90, {}), (118, {}))
     article(store, D2, "BBC", (118, {}))  # the same value on another date: another figure
     article(store, D1, "CNN", (181, {}))
-    sql(store, "UPDATE claims SET reviewed_value = 118 WHERE id = 4")
+    reviewed(store, 4, value=118)
     figures = fetch_figures(store, Filters("killed"))
     assert [(f.value, f.claim_ids, f.corrected) for f in figures] == [
         (90, (1,), False), (118, (2, 4), True), (118, (3,), False)]
@@ -134,7 +131,10 @@ def test_filters(store: Store) -> None:
 
 def test_source_filter_finds_a_source_by_its_alias(store: Store) -> None:
     article(store, D1, "Alhurra", (100, {}))
-    sql(store, "INSERT INTO source_aliases (source_id, alias, lang) VALUES (1, 'وزارة الصحة', 'ar')")
+    conn = sqlite3.connect(store.label)
+    with conn:
+        conn.execute("INSERT INTO source_aliases (source_id, alias, lang) VALUES (1, 'وزارة الصحة', 'ar')")
+    conn.close()
     assert [f.value for f in fetch_figures(store, Filters("killed", source="وزارة الصحة"))] == [100]
 
 
@@ -174,10 +174,7 @@ def test_by_source_and_period(examples_db: Path) -> None:
 
 
 def test_table_shows_repeats_and_review_marks(examples_db: Path) -> None:
-    sql_conn = sqlite3.connect(examples_db)
-    with sql_conn:
-        sql_conn.execute("UPDATE claims SET review_status = 'verified' WHERE id = 5")
-    sql_conn.close()
+    assert run("review", "5", "--status", "verified", "--db", str(examples_db))[0] == 0
     code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db))
     assert code == 0
     text = plain(out)

@@ -114,7 +114,7 @@ def test_every_version_has_a_step_up_to_the_current_one() -> None:
 
 def downgrade_to_v1(db_url: str) -> None:
     """Turn a current database into what version 1 was, on either database, for the migration tests."""
-    for statement in ("DROP VIEW claims_full", "DROP VIEW sources_summary", "DROP TABLE reviews",
+    for statement in ("DROP VIEW claims_full", "DROP VIEW sources_summary", "DROP TABLE reviews", "DROP TABLE figures",
                       "DROP INDEX ix_claims_reviewed_metric", "DROP INDEX ix_claims_figures",
                       "DROP INDEX ix_claims_corrected", "DROP INDEX ix_claims_source_date"):
         sql(db_url, statement)

@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 import claimtrack.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "schema.sql"
-TABLES = {"files", "articles", "sources", "source_aliases", "claims", "reviews", "schema_version"}
+TABLES = {"files", "articles", "sources", "source_aliases", "claims", "reviews", "figures", "schema_version"}
 VIEWS = {"claims_full", "sources_summary"}
 
 Column = tuple[str, bool, int]  # affinity, not null, position in the primary key
@@ -120,9 +120,12 @@ def test_models_match_schema_sql(tmp_path: Path, table: str) -> None:
 
 
 def test_claims_indexes_the_report_needs(tmp_path: Path) -> None:
-    indexes = from_schema_sql(tmp_path)["claims"].indexes
-    columns = {indexed for _label, _unique, indexed in indexes}
-    assert {("metric",), ("article_id",), ("source",), ("metric", "location", "subject")} <= columns
+    schema = from_schema_sql(tmp_path)
+    columns = {indexed for _label, _unique, indexed in schema["claims"].indexes}
+    assert {("article_id",), ("source",), ("metric", "location", "subject")} <= columns
+    # diff reads a metric's figures in series order off the figures table's index.
+    [(_, _, series)] = schema["figures"].indexes
+    assert series[:4] == ("metric", "location", "series_subject", "period_kind")
 
 
 def test_unique_keys_make_add_idempotent(tmp_path: Path) -> None:

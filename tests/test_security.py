@@ -19,8 +19,10 @@ SQL_CALLS = {"execute", "exec_driver_sql", "executescript", "text"}
 # SQL assembled from names fixed in the code itself (no value from a user or a file reaches it).
 SQL_FROM_CONSTANTS = {
     ("migrate.py", "_v1_to_v2"),  # column names and types of the version 2 schema
+    ("migrate.py", "_v2_to_v3"),  # the condition of the partial index, models.CORRECTED
     ("migrate.py", "_recreate_views"),  # view names from models.VIEWS
     ("store.py", "on_connect"),  # PRAGMA busy_timeout from a constant
+    ("series_query.py", "_page_cache"),  # PRAGMA cache_size restored to the integer SQLite gave
 }
 
 

@@ -1,4 +1,4 @@
-"""``claimtrack db check`` and ``claimtrack db migrate``: look after the database itself."""
+"""``claimtrack db check``, ``db migrate`` and ``db regroup``: look after the database itself."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from claimtrack import figures
 from claimtrack.checks import Check, run_checks
 from claimtrack.cli.common import DbOption, app, fail
 from claimtrack.models import SCHEMA_VERSION
 from claimtrack.render import common as render_common
 from claimtrack.store import Store, StoreError
 
-db_app = typer.Typer(name="db", help="Check or migrate the claim database.", no_args_is_help=True)
+db_app = typer.Typer(name="db", help="Check, migrate or regroup the claim database.", no_args_is_help=True)
 app.add_typer(db_app)
 
 
@@ -56,6 +57,22 @@ def migrate(db: DbOption = None) -> None:
         line = f"migrated {store.label} from schema version {done.from_version} to {done.to_version}"
         typer.echo(line + (f"; the version {done.from_version} database was copied to {done.backup}"
                            if done.backup else ""))
+
+
+@db_app.command()
+def regroup(db: DbOption = None) -> None:
+    """Write the figures table again from the claims, when db check says it disagrees with them.
+
+    Claimtrack keeps it in step as it writes; only claims edited outside claimtrack leave it behind.
+
+    Example: claimtrack db regroup --db claims.db
+    """
+    try:
+        with Store.open(db, create=False) as store:
+            written = store.write(lambda session: figures.rebuild(session.connection()), "regroup the figures")
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"{store.label}: {written} figures written from the claims")
 
 
 def _table(checks: list[Check], label: str) -> Table:

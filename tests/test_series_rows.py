@@ -1,0 +1,85 @@
+"""Series built straight from figure rows (what ``diff`` reads) are those report.series_of builds from figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Any
+
+import pytest
+
+from claimtrack.figures import LIST_SEP
+from claimtrack.report import Figure, series_of, series_subject
+from claimtrack.series_rows import COLUMNS, series_from_rows
+
+START = dt.date(2025, 3, 1)
+SOURCES = ("Health Ministry", "Red Crescent", "UN", None)
+
+
+def wire_figures(seed: int, count: int = 400) -> list[Figure]:
+    """Figures as wire reporting gives them: running totals that grow (now and then misread), daily
+    tolls that mostly add up, tolls of strikes, undated figures, ranges, sources a little apart."""
+    rng = random.Random(seed)
+    figures = []
+    for claim in range(1, count + 1):
+        source = rng.choice(SOURCES)
+        period = rng.choice(("cumulative", "cumulative", "period", "event", None, "unspecified"))
+        day = rng.randrange(8)
+        date = None if rng.random() < 0.05 else START + dt.timedelta(days=day)
+        value: int | float = {"cumulative": 100 + 10 * day, "period": 10}.get(period or "", 7) + rng.choice(
+            (0, 0, 0, 1, -30, 400))
+        if rng.random() < 0.03:
+            value += 0.5  # a fractional figure
+        value_max = value + 20 if rng.random() < 0.05 else None
+        qualifier = "range" if value_max else rng.choice(("exact", "exact", "at_least"))
+        subject = rng.choice((None, "people", "Palestinians", "children"))
+        outlets = tuple(rng.sample(("Alhurra", "BBC", "Reuters", "وكالة"), rng.randrange(0, 3)))
+        figures.append(Figure(
+            "killed", rng.choice(("Gaza", "Gaza", None)), subject, period, source, date, value, value_max, qualifier,
+            rng.choice(((), ("AFP",))), (claim, claim + 1000), (claim, claim + 2000), outlets,
+            tuple(sorted(rng.sample(("verified", "disputed"), rng.randrange(0, 2)))), rng.random() < 0.05))
+    return figures
+
+
+def rows_of(figures: list[Figure]) -> list[tuple[Any, ...]]:
+    """The figures as the figures table holds them, in the order the database gives them."""
+    rows = []
+    for f in figures:
+        real = f.value if isinstance(f.value, float) else None
+        period = f.period if f.period in ("cumulative", "period", "event") else "unspecified"
+        row = {"location": f.location, "series_subject": series_subject(f.subject), "period_kind": period,
+               "source": f.source, "figure_date": f.date, "value": round(f.value), "value_real": real,
+               "value_max": f.value_max, "qualifier": f.qualifier, "first_claim": f.first_claim, "subject": f.subject,
+               "via": json.dumps(list(f.via)), "claim_ids": ",".join(map(str, f.claim_ids)),
+               "article_ids": ",".join(map(str, f.article_ids)), "outlets": LIST_SEP.join(f.outlets),
+               "review": ",".join(f.review), "corrected": f.corrected}
+        rows.append(tuple(row[name] for name in COLUMNS))
+
+    def order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        location, subject, kind, date, first = row[0], row[1], row[2], row[4], row[9]
+        return (location is not None, location or "", subject is not None, subject or "", kind, date is None,
+                date or dt.date.min, first)
+
+    return sorted(rows, key=order)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("by_source", [False, True])
+def test_rows_give_the_series_figures_give(seed: int, by_source: bool) -> None:
+    figures = wire_figures(seed)
+    from_rows = series_from_rows("killed", rows_of(figures), by_source)
+    assert from_rows == series_of(figures, by_source)
+    flags = {flag for s in from_rows for row in s.rows for flag in row.flags}
+    if not by_source:
+        assert {"drop", "disagree"} <= flags  # the comparison covered flagged rows
+
+
+def test_every_flag_is_compared() -> None:
+    flags = {flag for seed in range(12) for s in series_from_rows("killed", rows_of(wire_figures(seed)))
+             for row in s.rows for flag in row.flags}
+    assert flags == {"drop", "disagree", "jump", "sum"}
+
+
+def test_no_rows_no_series() -> None:
+    assert series_from_rows("killed", []) == [] == series_of([])
