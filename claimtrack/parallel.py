@@ -15,8 +15,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
-from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
 from claimtrack.records import Extraction
@@ -26,6 +27,10 @@ AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many docum
 
 Extract = Callable[..., Extraction]
 T = TypeVar("T")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended in the middle of a chunk (killed, out of memory, crashed)."""
 
 
 def default_jobs() -> int:
@@ -66,9 +71,11 @@ class Extractor(Generic[T]):
         self.extract = extract
         self.jobs = jobs
         self._waiting: list[tuple[T, str, dict[str, Any]]] = []
-        self._running: tuple[list[T], AsyncResult[list[list[Extraction | Exception]]]] | None = None
+        self._running: tuple[list[T], list[Future[list[Extraction | Exception]]]] | None = None
         self._workers = 1
-        self._pool: Pool | None = None
+        # An executor, not multiprocessing.Pool: when a worker dies, Pool quietly starts another
+        # and waits for ever for the lost chunk; an executor fails the chunk's futures.
+        self._pool: ProcessPoolExecutor | None = None
 
     def put(self, tag: T, text: str, **options: Any) -> Iterator[tuple[T, Extraction | Exception]]:
         """Queue one document; yields whatever extractions are ready to store now."""
@@ -81,7 +88,7 @@ class Extractor(Generic[T]):
             if self.jobs == 0 and len(self._waiting) < AUTO_AFTER:
                 return  # too few documents yet to pay for starting workers; finish() may do them here
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-            self._pool = context.Pool(workers, initializer=_warm)
+            self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
             self._workers = workers
         if len(self._waiting) >= CHUNK:
             yield from self._dispatch()
@@ -96,8 +103,7 @@ class Extractor(Generic[T]):
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)  # at most the running chunk to wait for
             self._pool = None
 
     def __enter__(self) -> Extractor[T]:
@@ -121,13 +127,17 @@ class Extractor(Generic[T]):
             documents = [(text, options) for _, text, options in waiting]
             size = -(-len(documents) // self._workers)  # one task per worker, so every worker takes part
             tasks = [(self.extract, documents[i:i + size]) for i in range(0, len(documents), size)]
-            started = ([tag for tag, _, _ in waiting], self._pool.map_async(_run, tasks))
+            started = ([tag for tag, _, _ in waiting], [self._pool.submit(_run, task) for task in tasks])
         yield from self._collect()
         self._running = started
 
     def _collect(self) -> Iterator[tuple[T, Extraction | Exception]]:
         if self._running is None:
             return
-        tags, result = self._running
+        tags, futures = self._running
         self._running = None
-        yield from zip(tags, chain.from_iterable(result.get()), strict=True)
+        try:
+            results = [future.result() for future in futures]
+        except BrokenProcessPool as exc:
+            raise WorkerDied("an extraction worker process died (killed, or out of memory?)") from exc
+        yield from zip(tags, chain.from_iterable(results), strict=True)

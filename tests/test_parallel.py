@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from claimtrack.cli import add_cmd
 from claimtrack.decode import InputError
 from claimtrack.extract import extract_text
 from claimtrack.lexicon import LexiconError
-from claimtrack.parallel import CHUNK, Extractor
+from claimtrack.parallel import CHUNK, Extractor, WorkerDied
 from claimtrack.records import Extraction
 from tests.conftest import EXAMPLES
 from tests.test_browse import claims_json
@@ -61,3 +63,15 @@ def test_add_refuses_a_document_it_cannot_read_and_stores_the_rest(db: Path, tmp
     code, out, _ = run("add", str(tmp_path / "in"), "--quiet", "--jobs", "1", "--db", str(db))
     assert code == 1
     assert "1 article added" in out and "refused" in out and "b.txt: text too intricate to read" in out
+
+
+def _dies(text: str) -> Extraction:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    raise AssertionError("unreachable")
+
+
+def test_a_worker_that_dies_fails_the_run_instead_of_stalling_it() -> None:
+    with Extractor[int](_dies, jobs=2) as extractor, pytest.raises(WorkerDied, match="worker process died"):
+        for i in range(CHUNK):
+            list(extractor.put(i, "x"))
+        list(extractor.finish())
