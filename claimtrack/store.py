@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -162,6 +162,7 @@ _INSERT_CLAIMS = insert(ClaimRow)
 _ALIASES = select(SourceAliasRow.source_id, SourceAliasRow.alias).where(
     col(SourceAliasRow.source_id).in_(bindparam("ids", expanding=True)))
 _INSERT_ALIASES = insert(SourceAliasRow)
+_SAVEPOINT = "claimtrack_document"
 Notify = Callable[[str], None]
 
 
@@ -253,7 +254,7 @@ class Store:
 
     def add(self, extraction: Extraction, path: str) -> AddResult:
         """Store a file's articles and claims in one transaction; on any error store nothing."""
-        [outcome] = self._write([(extraction, path)], {})
+        [outcome] = self._write([(extraction, path)], _Seen())
         if isinstance(outcome, StoreError):
             raise outcome
         return outcome
@@ -360,11 +361,11 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
 
-    def _write(self, documents: list[tuple[Extraction, str]], source_ids: dict[str, int]) -> list[Outcome]:
+    def _write(self, documents: list[tuple[Extraction, str]], seen: _Seen) -> list[Outcome]:
         """Store ``documents`` in one transaction, each in a savepoint: a result or a refusal each.
 
-        ``source_ids`` caches source ids between calls; it is emptied whenever a rollback may
-        have undone a source it holds.
+        ``seen`` caches the sources and aliases stored, between calls; it is emptied whenever a
+        rollback may have undone a row it holds.
         """
         prepared = [_prepare(extraction, path) for extraction, path in documents]  # before taking the lock
         ready = [doc for doc in prepared if isinstance(doc, _Document)]
@@ -374,9 +375,9 @@ class Store:
                 with self._engine.connect() as conn, conn.begin():
                     _lock_for_write(conn)
                     known = _Known.read(conn, ready)
-                    return [_add_isolated(conn, doc, known, source_ids) for doc in ready]
+                    return [_add_isolated(conn, doc, known, seen) for doc in ready]
             except BaseException:
-                source_ids.clear()
+                seen.clear()
                 raise
 
         try:
@@ -401,7 +402,7 @@ class Batch:
         self._seconds = seconds
         self._pending: list[tuple[Extraction, str, Callable[[Outcome], None]]] = []
         self._oldest = 0.0
-        self._source_ids: dict[str, int] = {}
+        self._seen = _Seen()
 
     def already_stored(self, text: str) -> AddResult | None:
         return self._store.already_stored(text)
@@ -418,7 +419,7 @@ class Batch:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        outcomes = self._store._write([(extraction, path) for extraction, path, _ in pending], self._source_ids)
+        outcomes = self._store._write([(extraction, path) for extraction, path, _ in pending], self._seen)
         for (_, _, done), outcome in zip(pending, outcomes, strict=True):
             done(outcome)
 
@@ -476,36 +477,55 @@ class _Known:
         return cls({row[0]: row[1] for row in files}, {row[0]: row[1] for row in articles})
 
 
-def _add_isolated(conn: Connection, doc: _Document, known: _Known, source_ids: dict[str, int]) -> Outcome:
+@dataclass
+class _Seen:
+    """Sources and aliases known to be stored, kept across a batch's transactions so that each
+    document does not look them up again; emptied whenever a rollback may have undone one."""
+
+    source_ids: dict[str, int] = field(default_factory=dict)
+    aliases: set[tuple[int, str]] = field(default_factory=set)
+
+    def clear(self) -> None:
+        self.source_ids.clear()
+        self.aliases.clear()
+
+
+def _add_isolated(conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> Outcome:
     """One document inside a savepoint: stored whole, or rolled back and refused with the reason."""
-    savepoint = conn.begin_nested()
-    adder = _Adder(conn, doc, known, source_ids)
+    # Plain SQL both databases read: SQLAlchemy's begin_nested() costs as much again per document.
+    conn.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+    adder = _Adder(conn, doc, known, seen)
     try:
         result = adder.run()
     except StoreError as exc:
-        savepoint.rollback()
-        source_ids.clear()
+        _roll_back_document(conn, seen)
         return exc
     except DBAPIError as exc:
         if _is_busy(exc):  # the whole transaction is retried
             raise
-        savepoint.rollback()
-        source_ids.clear()
+        _roll_back_document(conn, seen)
         return StoreError(f"cannot add {doc.path}: {_reason(exc)}")
-    savepoint.commit()
+    conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     known.files.update(adder.new_files)
     known.articles.update(adder.new_articles)
     return result
 
 
+def _roll_back_document(conn: Connection, seen: _Seen) -> None:
+    conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+    conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    seen.clear()
+
+
 class _Adder:
     """One document's rows, added through one connection (the caller owns the transaction)."""
 
-    def __init__(self, conn: Connection, doc: _Document, known: _Known, source_ids: dict[str, int]) -> None:
+    def __init__(self, conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> None:
         self.conn = conn
         self.doc = doc
         self.known = known
-        self.source_ids = source_ids
+        self.seen = seen
+        self.source_ids = seen.source_ids
         self.new_files: dict[str, int] = {}  # what this document added, for ``known`` once it is kept
         self.new_articles: dict[str, int] = {}
 
@@ -533,7 +553,7 @@ class _Adder:
                 for claim in fresh]
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
-            record_aliases(self.conn, fresh, self.source_ids)
+            record_aliases(self.conn, fresh, self.source_ids, self.seen.aliases)
         return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
     def _file_id(self) -> int:
@@ -604,17 +624,25 @@ def ensure_sources(conn: Connection, names: set[str], source_ids: dict[str, int]
         source_ids[name] = int(key[0])
 
 
-def record_aliases(conn: Connection, claims: list[Claim], source_ids: dict[str, int]) -> None:
-    """Record the names of its source each claim's attribution printed (``claimtrack sources``)."""
+def record_aliases(conn: Connection, claims: list[Claim], source_ids: dict[str, int],
+                   known: set[tuple[int, str]] | None = None) -> None:
+    """Record the names of its source each claim's attribution printed (``claimtrack sources``).
+
+    ``known`` holds (source id, alias) pairs stored already, and gains those read or added here:
+    wire copy repeats the same few attributions, so most documents then need no query at all.
+    """
+    known = set() if known is None else known
     seen = {(source_ids[claim.source], alias) for claim in claims if claim.source
-            for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))}
+            for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))} - known
     if not seen:
         return
     stored = {(row[0], row[1]) for row in conn.execute(_ALIASES, {"ids": sorted({i for i, _ in seen})})}
+    known.update(stored)
     missing = sorted(seen - stored)
     if missing:
         conn.execute(_INSERT_ALIASES, [{"source_id": source_id, "alias": alias, "lang": alias_lang(alias)}
                                        for source_id, alias in missing])
+        known.update(missing)
 
 
 def _sqlite_file(backend: str, database: str | None) -> Path | None:
