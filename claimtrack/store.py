@@ -31,7 +31,7 @@ import random
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -595,14 +595,19 @@ def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int], art
         "value_max": claim.value_max, "qualifier": claim.qualifier, "subject": claim.subject,
         "location": claim.location, "period": claim.period, "source": claim.source,
         "source_id": source_ids[claim.source] if claim.source else None,
-        "via": json.dumps(list(claim.via), ensure_ascii=False), "as_of": claim.as_of,
+        "via": _json_list(claim.via), "as_of": claim.as_of,
         "start": claim.start, "end": claim.end, "text": claim.text, "sentence": claim.sentence,
         "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
-        "cues": json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
-        "flags": json.dumps(list(claim.flags), ensure_ascii=False),
+        "cues": _json_list([list(pair) for pair in claim.cues]),
+        "flags": _json_list(claim.flags),
         "figure_date": claim.as_of or article.published, "outlet": article.outlet,
         "series_subject": series_subject(claim.subject), "period_kind": period_key(claim.period),
     }
+
+
+def _json_list(items: Sequence[Any]) -> str:
+    """A JSON list column; most claims have no relay or flag, and json.dumps is slow to say "[]"."""
+    return json.dumps(list(items), ensure_ascii=False) if items else "[]"
 
 
 def new_claim_row(claim: Claim, article_id: int, source_ids: dict[str, int], article: ArticleFacts) -> dict[str, Any]:
