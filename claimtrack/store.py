@@ -162,7 +162,10 @@ _INSERT_CLAIMS = insert(ClaimRow)
 _ALIASES = select(SourceAliasRow.source_id, SourceAliasRow.alias).where(
     col(SourceAliasRow.source_id).in_(bindparam("ids", expanding=True)))
 _INSERT_ALIASES = insert(SourceAliasRow)
-_SAVEPOINT = "claimtrack_document"
+# A document's savepoint, as plain SQL that SQLite and PostgreSQL both read.
+_SAVEPOINT = "SAVEPOINT claimtrack_document"
+_RELEASE = "RELEASE SAVEPOINT claimtrack_document"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT claimtrack_document"
 Notify = Callable[[str], None]
 
 
@@ -492,8 +495,8 @@ class _Seen:
 
 def _add_isolated(conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> Outcome:
     """One document inside a savepoint: stored whole, or rolled back and refused with the reason."""
-    # Plain SQL both databases read: SQLAlchemy's begin_nested() costs as much again per document.
-    conn.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+    # Not begin_nested(): its bookkeeping costs as much again per document.
+    conn.exec_driver_sql(_SAVEPOINT)
     adder = _Adder(conn, doc, known, seen)
     try:
         result = adder.run()
@@ -505,15 +508,15 @@ def _add_isolated(conn: Connection, doc: _Document, known: _Known, seen: _Seen) 
             raise
         _roll_back_document(conn, seen)
         return StoreError(f"cannot add {doc.path}: {_reason(exc)}")
-    conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    conn.exec_driver_sql(_RELEASE)
     known.files.update(adder.new_files)
     known.articles.update(adder.new_articles)
     return result
 
 
 def _roll_back_document(conn: Connection, seen: _Seen) -> None:
-    conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
-    conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    conn.exec_driver_sql(_ROLLBACK_TO)
+    conn.exec_driver_sql(_RELEASE)
     seen.clear()
 
 
