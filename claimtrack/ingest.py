@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from claimtrack.decode import InputError, decode
@@ -31,6 +33,7 @@ JSONL_SUFFIXES = (".jsonl",)
 STDIN_ARG = "-"
 STDIN_LABEL = "<stdin>"
 _GLOB_CHARS = frozenset("*?[")
+_NOT_A_PATH = "\0"  # starts the read-once key of a refusal or stdin, which no file path can equal
 # htmldate's looser guesses (any date-like string in the page) misdate saved pages; the text's
 # own dateline is read later anyway. Prefer the original publication date to the last update.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -80,47 +83,75 @@ class Document:
         return PageFacts(title=self.title, published=self.published, site=self.outlet)
 
 
-def expand(args: Sequence[str]) -> list[Source | Refusal]:
-    """The files the command-line inputs name, in order, each once; refusals for inputs that name none."""
-    out: list[Source | Refusal] = []
-    seen: set[Path | str] = set()
+def expand(args: Sequence[str]) -> Iterator[Source | Refusal]:
+    """The files the command-line inputs name, in order, each once; refusals for inputs that name none.
+
+    Lazily: a folder of 100,000 files is walked as it is read, never held as a list. What is
+    remembered per file is a 16-byte digest of its resolved path, to read a file named twice
+    (a folder and a glob over it) once.
+    """
+    seen: set[bytes] = set()
     for arg in args:
-        for item in _expand_one(arg):
-            key = item.path.resolve() if isinstance(item, Source) and item.path is not None else item.label
-            if key not in seen:  # a file named twice (a folder and a glob over it) is read once
-                seen.add(key)
-                out.append(item)
-    return out
+        for item, key in _expand_one(arg):
+            digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).digest()
+            if digest not in seen:
+                seen.add(digest)
+                yield item
 
 
-def _expand_one(arg: str) -> list[Source | Refusal]:
+def count(args: Sequence[str]) -> int:
+    """How many items :func:`expand` yields (a first pass over the folders, for a progress bar's total)."""
+    return sum(1 for _ in expand(args))
+
+
+def _expand_one(arg: str) -> Iterator[tuple[Source | Refusal, str]]:
+    """Each file (or refusal) an input names, with the key it is read once by: its resolved path."""
     if arg == STDIN_ARG:
-        return [Source(STDIN_LABEL, None)]
+        yield Source(STDIN_LABEL, None), _NOT_A_PATH + STDIN_LABEL
+        return
     path = Path(arg)
     if path.is_dir():
-        return _directory(path)
-    if path.exists():  # a file named on the command line is read whatever its suffix
-        return [Source(arg, path)]
-    if _GLOB_CHARS & set(arg):  # the shell left the pattern alone (quoted, or it matched nothing there)
+        yield from _directory(path)
+    elif path.exists():  # a file named on the command line is read whatever its suffix
+        yield Source(arg, path), os.path.realpath(path)
+    elif _GLOB_CHARS & set(arg):  # the shell left the pattern alone (quoted, or it matched nothing there)
         matches = sorted(glob.glob(arg, recursive=True))
         if not matches:
-            return [Refusal(arg, "no files match this pattern")]
-        return [item for match in matches for item in _expand_one(match)]
-    return [Refusal(arg, "no such file")]
+            yield Refusal(arg, "no files match this pattern"), _NOT_A_PATH + arg
+        for match in matches:
+            yield from _expand_one(match)
+    else:
+        yield Refusal(arg, "no such file"), _NOT_A_PATH + arg
 
 
-def _directory(root: Path) -> list[Source | Refusal]:
-    found = sorted(p for p in root.rglob("*") if p.is_file() and _is_article_file(p.relative_to(root)))
+def _directory(root: Path) -> Iterator[tuple[Source | Refusal, str]]:
+    found = False
+    for path, resolved in _walk(str(root), os.path.realpath(root)):
+        found = True
+        yield Source(path, Path(path)), resolved
     if not found:
-        return [Refusal(str(root), f"no {', '.join(ARTICLE_SUFFIXES)} files in this directory")]
-    return [Source(str(p), p) for p in found]
+        yield Refusal(str(root), f"no {', '.join(ARTICLE_SUFFIXES)} files in this directory"), _NOT_A_PATH + str(root)
 
 
-def _is_article_file(relative: Path) -> bool:
-    name = relative.name
-    return (relative.suffix.lower() in ARTICLE_SUFFIXES
-            and not name.upper().startswith("README")  # a folder's own notes
-            and not any(part.startswith(".") for part in relative.parts))  # .git, editor and OS files
+def _walk(folder: str, resolved: str) -> Iterator[tuple[str, str]]:
+    """(path, resolved path) of the article files under ``folder``, depth first and by name, which
+    is the order of sorting all their paths; symbolic links to folders are not followed."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):  # .git, editor and OS files
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, os.path.join(resolved, name))
+        elif entry.is_file() and _is_article_file(name):
+            # Only a link needs resolving: the folder it is in is resolved already.
+            yield entry.path, os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(resolved, name)
+
+
+def _is_article_file(name: str) -> bool:
+    return (PurePath(name).suffix.lower() in ARTICLE_SUFFIXES
+            and not name.upper().startswith("README"))  # a folder's own notes
 
 
 def read(source: Source, encoding: str | None = None, stdin: BinaryIO | None = None) -> list[Document | Refusal]:

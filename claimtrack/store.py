@@ -31,7 +31,7 @@ import random
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +163,10 @@ _INSERT_CLAIMS = insert(ClaimRow)
 _ALIASES = select(SourceAliasRow.source_id, SourceAliasRow.alias).where(
     col(SourceAliasRow.source_id).in_(bindparam("ids", expanding=True)))
 _INSERT_ALIASES = insert(SourceAliasRow)
+# A document's savepoint, as plain SQL that SQLite and PostgreSQL both read.
+_SAVEPOINT = "SAVEPOINT claimtrack_document"
+_RELEASE = "RELEASE SAVEPOINT claimtrack_document"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT claimtrack_document"
 Notify = Callable[[str], None]
 
 
@@ -254,7 +258,7 @@ class Store:
 
     def add(self, extraction: Extraction, path: str) -> AddResult:
         """Store a file's articles and claims in one transaction; on any error store nothing."""
-        [outcome] = self._write([(extraction, path)], {})
+        [outcome] = self._write([(extraction, path)], _Seen())
         if isinstance(outcome, StoreError):
             raise outcome
         return outcome
@@ -361,11 +365,11 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
 
-    def _write(self, documents: list[tuple[Extraction, str]], source_ids: dict[str, int]) -> list[Outcome]:
+    def _write(self, documents: list[tuple[Extraction, str]], seen: _Seen) -> list[Outcome]:
         """Store ``documents`` in one transaction, each in a savepoint: a result or a refusal each.
 
-        ``source_ids`` caches source ids between calls; it is emptied whenever a rollback may
-        have undone a source it holds.
+        ``seen`` caches the sources and aliases stored, between calls; it is emptied whenever a
+        rollback may have undone a row it holds.
         """
         prepared = [_prepare(extraction, path) for extraction, path in documents]  # before taking the lock
         ready = [doc for doc in prepared if isinstance(doc, _Document)]
@@ -375,12 +379,12 @@ class Store:
                 with self._engine.connect() as conn, conn.begin():
                     _lock_for_write(conn)
                     known = _Known.read(conn, ready)
-                    outcomes = [_add_isolated(conn, doc, known, source_ids) for doc in ready]
+                    outcomes = [_add_isolated(conn, doc, known, seen) for doc in ready]
                     # Once per transaction: a figure that many of the documents repeat is written once.
                     figures.refresh(conn, known.figure_keys)
                     return outcomes
             except BaseException:
-                source_ids.clear()
+                seen.clear()
                 raise
 
         try:
@@ -405,7 +409,7 @@ class Batch:
         self._seconds = seconds
         self._pending: list[tuple[Extraction, str, Callable[[Outcome], None]]] = []
         self._oldest = 0.0
-        self._source_ids: dict[str, int] = {}
+        self._seen = _Seen()
 
     def already_stored(self, text: str) -> AddResult | None:
         return self._store.already_stored(text)
@@ -422,7 +426,7 @@ class Batch:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        outcomes = self._store._write([(extraction, path) for extraction, path, _ in pending], self._source_ids)
+        outcomes = self._store._write([(extraction, path) for extraction, path, _ in pending], self._seen)
         for (_, _, done), outcome in zip(pending, outcomes, strict=True):
             done(outcome)
 
@@ -482,36 +486,55 @@ class _Known:
         return cls({row[0]: row[1] for row in files}, {row[0]: row[1] for row in articles})
 
 
-def _add_isolated(conn: Connection, doc: _Document, known: _Known, source_ids: dict[str, int]) -> Outcome:
+@dataclass
+class _Seen:
+    """Sources and aliases known to be stored, kept across a batch's transactions so that each
+    document does not look them up again; emptied whenever a rollback may have undone one."""
+
+    source_ids: dict[str, int] = field(default_factory=dict)
+    aliases: set[tuple[int, str]] = field(default_factory=set)
+
+    def clear(self) -> None:
+        self.source_ids.clear()
+        self.aliases.clear()
+
+
+def _add_isolated(conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> Outcome:
     """One document inside a savepoint: stored whole, or rolled back and refused with the reason."""
-    savepoint = conn.begin_nested()
-    adder = _Adder(conn, doc, known, source_ids)
+    # Not begin_nested(): its bookkeeping costs as much again per document.
+    conn.exec_driver_sql(_SAVEPOINT)
+    adder = _Adder(conn, doc, known, seen)
     try:
         result = adder.run()
     except StoreError as exc:
-        savepoint.rollback()
-        source_ids.clear()
+        _roll_back_document(conn, seen)
         return exc
     except DBAPIError as exc:
         if _is_busy(exc):  # the whole transaction is retried
             raise
-        savepoint.rollback()
-        source_ids.clear()
+        _roll_back_document(conn, seen)
         return StoreError(f"cannot add {doc.path}: {_reason(exc)}")
-    savepoint.commit()
+    conn.exec_driver_sql(_RELEASE)
     known.files.update(adder.new_files)
     known.articles.update(adder.new_articles)
     return result
 
 
+def _roll_back_document(conn: Connection, seen: _Seen) -> None:
+    conn.exec_driver_sql(_ROLLBACK_TO)
+    conn.exec_driver_sql(_RELEASE)
+    seen.clear()
+
+
 class _Adder:
     """One document's rows, added through one connection (the caller owns the transaction)."""
 
-    def __init__(self, conn: Connection, doc: _Document, known: _Known, source_ids: dict[str, int]) -> None:
+    def __init__(self, conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> None:
         self.conn = conn
         self.doc = doc
         self.known = known
-        self.source_ids = source_ids
+        self.seen = seen
+        self.source_ids = seen.source_ids
         self.new_files: dict[str, int] = {}  # what this document added, for ``known`` once it is kept
         self.new_articles: dict[str, int] = {}
 
@@ -539,7 +562,7 @@ class _Adder:
                 for claim in fresh]
         if rows:
             self.conn.execute(_INSERT_CLAIMS, rows)
-            record_aliases(self.conn, fresh, self.source_ids)
+            record_aliases(self.conn, fresh, self.source_ids, self.seen.aliases)
             self.known.figure_keys.update(map(figures.claim_key, rows))
         return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
 
@@ -582,14 +605,19 @@ def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int], art
         "value_max": claim.value_max, "qualifier": claim.qualifier, "subject": claim.subject,
         "location": claim.location, "period": claim.period, "source": claim.source,
         "source_id": source_ids[claim.source] if claim.source else None,
-        "via": json.dumps(list(claim.via), ensure_ascii=False), "as_of": claim.as_of,
+        "via": _json_list(claim.via), "as_of": claim.as_of,
         "start": claim.start, "end": claim.end, "text": claim.text, "sentence": claim.sentence,
         "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
-        "cues": json.dumps([list(pair) for pair in claim.cues], ensure_ascii=False),
-        "flags": json.dumps(list(claim.flags), ensure_ascii=False),
+        "cues": _json_list([list(pair) for pair in claim.cues]),
+        "flags": _json_list(claim.flags),
         "figure_date": claim.as_of or article.published, "outlet": article.outlet,
         "series_subject": series_subject(claim.subject), "period_kind": period_key(claim.period),
     }
+
+
+def _json_list(items: Sequence[Any]) -> str:
+    """A JSON list column; most claims have no relay or flag, and json.dumps is slow to say "[]"."""
+    return json.dumps(list(items), ensure_ascii=False) if items else "[]"
 
 
 def new_claim_row(claim: Claim, article_id: int, source_ids: dict[str, int], article: ArticleFacts) -> dict[str, Any]:
@@ -611,17 +639,25 @@ def ensure_sources(conn: Connection, names: set[str], source_ids: dict[str, int]
         source_ids[name] = int(key[0])
 
 
-def record_aliases(conn: Connection, claims: list[Claim], source_ids: dict[str, int]) -> None:
-    """Record the names of its source each claim's attribution printed (``claimtrack sources``)."""
+def record_aliases(conn: Connection, claims: list[Claim], source_ids: dict[str, int],
+                   known: set[tuple[int, str]] | None = None) -> None:
+    """Record the names of its source each claim's attribution printed (``claimtrack sources``).
+
+    ``known`` holds (source id, alias) pairs stored already, and gains those read or added here:
+    wire copy repeats the same few attributions, so most documents then need no query at all.
+    """
+    known = set() if known is None else known
     seen = {(source_ids[claim.source], alias) for claim in claims if claim.source
-            for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))}
+            for alias in aliases_seen(claim.source, dict(claim.cues).get("source", ""))} - known
     if not seen:
         return
     stored = {(row[0], row[1]) for row in conn.execute(_ALIASES, {"ids": sorted({i for i, _ in seen})})}
+    known.update(stored)
     missing = sorted(seen - stored)
     if missing:
         conn.execute(_INSERT_ALIASES, [{"source_id": source_id, "alias": alias, "lang": alias_lang(alias)}
                                        for source_id, alias in missing])
+        known.update(missing)
 
 
 def _sqlite_file(backend: str, database: str | None) -> Path | None:

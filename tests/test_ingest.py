@@ -94,13 +94,32 @@ def test_expand_walks_directories_once_and_skips_notes_and_hidden_files(tmp_path
     folder = mixed_folder(tmp_path / "saved")
     (folder / ".git").mkdir()
     (folder / ".git" / "notes.txt").write_text("x", encoding="utf-8")
-    items = ingest.expand([str(folder), str(folder / "a.txt"), str(folder / "README.md")])
+    items = list(ingest.expand([str(folder), str(folder / "a.txt"), str(folder / "README.md")]))
     labels = [item.label for item in items]
     # The file also inside the folder is read once; a README named on purpose is read.
     assert labels == [str(folder / name) for name in ("a.txt", "feed.jsonl", "sub/ar.htm", "sub/page.html",
                                                       "README.md")]
     (empty,) = ingest.expand([str(tmp_path / "saved" / "sub" / "nothing")])
     assert isinstance(empty, ingest.Refusal) and empty.reason == "no such file"
+
+
+def test_a_folder_is_walked_in_the_order_of_its_sorted_paths(tmp_path: Path) -> None:
+    for name in ("b.txt", "a/z.txt", "a.txt", "a-b/c.md", "a/b/c.txt", "B.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    walked = [item.label for item in ingest.expand([str(tmp_path)])]
+    assert walked == [str(p) for p in sorted(p for p in tmp_path.rglob("*") if p.is_file())]
+    assert ingest.count([str(tmp_path)]) == 6
+
+
+def test_a_file_linked_twice_is_read_once_and_counted_once(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path / "saved")
+    (folder / "sub" / "same.txt").symlink_to(folder / "a.txt")  # a link to a file the walk meets anyway
+    (tmp_path / "elsewhere").symlink_to(folder, target_is_directory=True)
+    inputs = [str(folder), str(tmp_path / "elsewhere" / "a.txt")]
+    labels = [item.label for item in ingest.expand(inputs)]
+    assert labels == [str(folder / name) for name in ("a.txt", "feed.jsonl", "sub/ar.htm", "sub/page.html")]
+    assert ingest.count(inputs) == 4
 
 
 def test_html_title_date_and_site_name_reach_the_stored_article(tmp_path: Path, db: Path) -> None:

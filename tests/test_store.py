@@ -391,3 +391,21 @@ def test_source_filter_matches_aliases(filled: Store, db_url: str) -> None:
     sql(db_url, "INSERT INTO source_aliases (source_id, alias, lang) "
                 "SELECT id, 'وزارة الصحة', 'ar' FROM sources WHERE name = 'Gaza Health Ministry'")
     assert [stored.value for stored in filled.claims(source="وزارة الصحة")] == [100, 40]
+
+
+def test_a_refused_document_in_a_batch_takes_only_its_own_rows_back(store: Store, db_url: str) -> None:
+    # The second document creates a source, then fails (a figure without a finite value): its
+    # savepoint undoes the source, and the third document, credited to it too, creates it again.
+    texts = [f"{EN}Report {n}: 12 were killed.\n" for n in range(3)]
+    docs = [extraction(text, (claim("12", "killed", value, source=source, text=text),))
+            for text, value, source in zip(texts, (12, float("inf"), 12),
+                                           ("Gaza Health Ministry", "Civil Defence", "Civil Defence"), strict=True)]
+    outcomes: list[AddResult | StoreError] = []
+    with store.batch() as batch:
+        for n, doc in enumerate(docs):
+            batch.add(doc, f"{n}.txt", outcomes.append)
+    assert [type(outcome) for outcome in outcomes] == [AddResult, StoreError, AddResult]
+    assert "no finite value" in str(outcomes[1])
+    assert query(db_url, "SELECT name FROM sources ORDER BY name") == [("Civil Defence",), ("Gaza Health Ministry",)]
+    assert query(db_url, "SELECT f.path, count(c.id) FROM files f JOIN articles a ON a.file_id = f.id "
+                 "JOIN claims c ON c.article_id = a.id GROUP BY f.path ORDER BY f.path") == [("0.txt", 1), ("2.txt", 1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, BinaryIO
 
@@ -54,13 +55,13 @@ def add(
     """
     extract = partial(extract_text, published=parse_date(date), lang=parse_lang(lang), outlet=outlet)
     con = render_common.console()
-    sources = ingest.expand(paths)
+    total = _progress_total(paths)
     store = open_store(db)
     show = None if quiet else partial(render_extraction.print_stored, con)
-    with store, store.batch() as batch, Extractor[tuple[str, int]](extract, jobs) as extractor, \
-            render_common.progress(con, len(sources), enabled=len(sources) > PROGRESS_AFTER) as step:
+    with store, store.batch() as batch, Extractor[tuple[str, _File]](extract, jobs) as extractor, \
+            render_common.progress(con, total, enabled=total > PROGRESS_AFTER) as step:
         adder = _Adder(batch, extractor, url, encoding, show)
-        for source in sources:
+        for source in ingest.expand(paths):  # walked as it is read: 100,000 files are never one list
             step(source.label)
             adder.add(source)
         adder.finish()
@@ -69,35 +70,49 @@ def add(
         raise typer.Exit(1)
 
 
+def _progress_total(paths: list[str]) -> int:
+    """The files a progress bar counts to, from a first walk over the inputs; 0 when no bar is drawn
+    (stderr is not a terminal), so that a batch job does not walk its folders twice."""
+    if not render_common.console(stderr=True).is_terminal:
+        return 0
+    return ingest.count(paths)
+
+
+@dataclass(eq=False)
+class _File:
+    """A file being added, as its documents' callbacks share it: whether one of them was stored yet.
+
+    Nothing else holds it, so it is freed once its documents are stored: an add of 100,000 files
+    keeps no record per file.
+    """
+
+    stored: bool = False
+
+
 class _Adder:
     """The documents of an ``add``: each extracted unless its text is stored already, then queued
     on the batch; what was stored and what was refused, as the batch commits them."""
 
-    def __init__(self, batch: Batch, extractor: Extractor[tuple[str, int]], url: str | None, encoding: str | None,
+    def __init__(self, batch: Batch, extractor: Extractor[tuple[str, _File]], url: str | None, encoding: str | None,
                  show: Callable[[str, Extraction, AddResult], None] | None) -> None:
         self.batch, self.extractor, self.show = batch, extractor, show
         self.url, self.encoding = url, encoding
         self.totals = AddTotals()
         self.refused: list[tuple[str, str]] = []
-        self._sources = 0
-        self._files_stored: set[int] = set()  # numbers of the sources with a document stored
-
-    @property
-    def files_read(self) -> int:
-        return len(self._files_stored)
+        self.files_read = 0  # files with a document stored
 
     def add(self, source: ingest.Source | ingest.Refusal) -> None:
-        number, self._sources = self._sources, self._sources + 1
+        file = _File()
         items = [source] if isinstance(source, ingest.Refusal) else ingest.read(source, self.encoding, _stdin())
         for item in items:
-            self._queue(item, number)
+            self._queue(item, file)
 
     def finish(self) -> None:
         """Store what is still being extracted."""
         self._store(self.extractor.finish)
 
-    def _queue(self, item: ingest.Document | ingest.Refusal, number: int) -> None:
-        """Queue one document of source ``number`` for extraction, unless its text is stored already."""
+    def _queue(self, item: ingest.Document | ingest.Refusal, file: _File) -> None:
+        """Queue one document of ``file`` for extraction, unless its text is stored already."""
         if isinstance(item, ingest.Refusal):
             self.refused.append((item.label, item.reason))
             return
@@ -107,15 +122,15 @@ class _Adder:
             self.refused.append((item.label, str(exc)))
             return
         if known is not None:  # stored before: nothing to extract or write
-            self._done(item.label, number, Extraction(item.text, item.encoding, ()), known)
+            self._done(item.label, file, Extraction(item.text, item.encoding, ()), known)
             return
-        self._store(partial(self.extractor.put, (item.label, number), item.text, url=self.url or item.url,
+        self._store(partial(self.extractor.put, (item.label, file), item.text, url=self.url or item.url,
                             encoding=item.encoding, page=item.page()))
 
-    def _store(self, extracted: Callable[[], Iterator[tuple[tuple[str, int], Extraction | Exception]]]) -> None:
+    def _store(self, extracted: Callable[[], Iterator[tuple[tuple[str, _File], Extraction | Exception]]]) -> None:
         """Queue on the batch each extraction that ``extracted()`` hands back; refuse a document whose
         text could not be read (too intricate for the patterns' time limit), stop on a broken lexicon."""
-        for (label, number), extraction in extracted():
+        for (label, file), extraction in extracted():
             if isinstance(extraction, LexiconError):
                 fail(f"lexicon error: {extraction}")
             if isinstance(extraction, InputError):
@@ -124,16 +139,18 @@ class _Adder:
             if isinstance(extraction, Exception):
                 raise extraction
             try:
-                self.batch.add(extraction, label, partial(self._done, label, number, extraction))
+                self.batch.add(extraction, label, partial(self._done, label, file, extraction))
             except StoreError as exc:  # this document only: the next one may well be stored
                 self.refused.append((label, str(exc)))
 
-    def _done(self, label: str, number: int, extraction: Extraction, outcome: AddResult | StoreError) -> None:
+    def _done(self, label: str, file: _File, extraction: Extraction, outcome: AddResult | StoreError) -> None:
         if isinstance(outcome, StoreError):
             self.refused.append((label, str(outcome)))
             return
         self.totals.count(outcome)
-        self._files_stored.add(number)
+        if not file.stored:
+            file.stored = True
+            self.files_read += 1
         if self.show is not None:
             self.show(label, extraction, outcome)
 
