@@ -65,7 +65,7 @@ def test_add_refuses_a_document_it_cannot_read_and_stores_the_rest(db: Path, tmp
     assert "1 article added" in out and "refused" in out and "b.txt: text too intricate to read" in out
 
 
-def _dies(text: str) -> Extraction:
+def _dies(text: str, **options: object) -> Extraction:
     os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
     raise AssertionError("unreachable")
 
@@ -75,3 +75,13 @@ def test_a_worker_that_dies_fails_the_run_instead_of_stalling_it() -> None:
         for i in range(CHUNK):
             list(extractor.put(i, "x"))
         list(extractor.finish())
+
+
+def test_add_says_in_one_line_that_a_worker_died(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(add_cmd, "extract_text", _dies)
+    (tmp_path / "in").mkdir()
+    for n in range(3):
+        (tmp_path / "in" / f"{n}.txt").write_text(f"At least {n + 2} people were killed.\n", encoding="utf-8")
+    code, _, err = run("add", str(tmp_path / "in"), "--quiet", "--jobs", "2", "--db", str(db))
+    assert code == 1 and "Traceback" not in err
+    assert err.count("\n") == 1 and "worker process died" in err and "running the same add again" in err

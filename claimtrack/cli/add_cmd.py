@@ -15,7 +15,7 @@ from claimtrack.cli.common import DbOption, LangOption, app, fail, open_store, p
 from claimtrack.decode import InputError
 from claimtrack.extract import extract_text
 from claimtrack.lexicon import LexiconError
-from claimtrack.parallel import Extractor
+from claimtrack.parallel import Extractor, WorkerDied
 from claimtrack.records import Extraction
 from claimtrack.render import common as render_common
 from claimtrack.render import extraction as render_extraction
@@ -58,13 +58,17 @@ def add(
     total = _progress_total(paths)
     store = open_store(db)
     show = None if quiet else partial(render_extraction.print_stored, con)
-    with store, store.batch() as batch, Extractor[tuple[str, _File]](extract, jobs) as extractor, \
-            render_common.progress(con, total, enabled=total > PROGRESS_AFTER) as step:
-        adder = _Adder(batch, extractor, url, encoding, show)
-        for source in ingest.expand(paths):  # walked as it is read: 100,000 files are never one list
-            step(source.label)
-            adder.add(source)
-        adder.finish()
+    try:
+        with store, store.batch() as batch, Extractor[tuple[str, _File]](extract, jobs) as extractor, \
+                render_common.progress(con, total, enabled=total > PROGRESS_AFTER) as step:
+            adder = _Adder(batch, extractor, url, encoding, show)
+            for source in ingest.expand(paths):  # walked as it is read: 100,000 files are never one list
+                step(source.label)
+                adder.add(source)
+            adder.finish()
+    except WorkerDied as exc:  # the batch in hand is rolled back; what was committed before stays
+        fail(f"{exc}; the files stored before it are kept, and running the same add again "
+             "stores the rest (stored files are not read again)")
     render_extraction.print_add_summary(con, adder.totals, adder.refused, adder.files_read)
     if adder.refused:
         raise typer.Exit(1)
