@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from claimtrack.records import Extraction
 
 CHUNK = 32  # documents per round, shared among the workers: enough to keep them busy, few enough to show progress
+OWNER_CHECK_SECONDS = 0.5  # how soon a worker notices that add has gone
 AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many documents are waiting
 
 Extract = Callable[..., Extraction]
@@ -41,11 +44,39 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _warm() -> None:
-    # Build the cached lexicon tables before the first task, not inside its timing.
+def _warm(owner: int) -> None:
+    """Worker start: leave when ``owner`` (the add process) does, and build the cached lexicon
+    tables before the first task."""
+    threading.Thread(target=_exit_with, args=(owner,), daemon=True).start()
     from claimtrack.extract import extract_text
 
     extract_text("1 killed.")
+
+
+def _exit_with(owner: int) -> None:
+    # A worker holds a copy of both ends of the pool's queues, so it never sees the end of its
+    # input when add is killed: it would wait for tasks for ever, and keep the forkserver (its
+    # parent) and add's stderr open with it. So it watches add itself.
+    while _alive(owner):
+        time.sleep(OWNER_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs: not gone, and on Linux not a zombie that its parent has yet to reap."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc here
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
 
 
 def _run(task: tuple[Extract, list[tuple[str, dict[str, Any]]]]) -> list[Extraction | Exception]:
@@ -88,7 +119,8 @@ class Extractor(Generic[T]):
             if self.jobs == 0 and len(self._waiting) < AUTO_AFTER:
                 return  # too few documents yet to pay for starting workers; finish() may do them here
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-            self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+            self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm,
+                                             initargs=(os.getpid(),))
             self._workers = workers
         if len(self._waiting) >= CHUNK:
             yield from self._dispatch()
