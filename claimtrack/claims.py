@@ -31,6 +31,7 @@ ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مق
 FAR = 3  # extra distance of a bare metric noun used as a cue
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
+COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
 
 # Tolls run; actions (a release, a barrage, a raid) happen once.
 DEFAULT_PERIOD = {"killed": "cumulative", "wounded": "cumulative", "detained": "cumulative", "displaced": "cumulative",
@@ -454,6 +455,8 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
         best: tuple[int, Match[str]] | None = None
         for m in table.find_all(tokens):
+            if m.value == "cumulative" and _compares(tokens, m.first):
+                continue
             if barrier < m.first and m.last < first:
                 d = first - m.last
             elif last < m.first and m.last < clause_end:
@@ -466,11 +469,12 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
 
     m = nearest(c.periods)
     if m is not None and m.value == "event" and m.first > last:
-        # "killed by monsoon rains and flooding since mid-June": a count of the incidents since a
-        # date is a running total.
-        since = next((p for p in c.periods.find_all(tokens, m.last + 1, clause_end)
-                      if p.value == "cumulative" and p.last < clause_end), None)
-        m = since or m
+        # "killed by monsoon rains and flooding since mid-June", "جراء السيول خلال اليومين الماضيين":
+        # a count of the incidents since a date or within a window is a total or a window's count.
+        span = next((p for p in c.periods.find_all(tokens, m.last + 1, clause_end)
+                     if p.value != "event" and p.last < clause_end
+                     and not (p.value == "cumulative" and _compares(tokens, p.first))), None)
+        m = span or m
     day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end
                 and not _reported_on(tokens, d.first)), None)
     running = nearest(c.running_total) or nearest(c.rising) or _rising_toll(tokens, first)
@@ -501,6 +505,13 @@ def counted_metric(tokens: list[Token]) -> str | None:
     return found[-1] if found else None
 
 
+def _compares(tokens: list[Token], k: int) -> bool:
+    """Does a superlative shortly before ``k`` make its "since" a comparison ("the deadliest since
+    2014") rather than the start of a running total?"""
+    table = cues().comparison
+    return any(table.match_at(tokens, j) is not None for j in range(max(0, k - COMPARISON_REACH), k))
+
+
 def _reported_on(tokens: list[Token], k: int) -> bool:
     """Is the day phrase at ``k`` the date of a statement ("the ministry said on Tuesday")?"""
     c = cues()
@@ -509,11 +520,11 @@ def _reported_on(tokens: list[Token], k: int) -> bool:
 
 def period_context(tokens: list[Token], readings: list[Reading], previous: str | None) -> str | None:
     """The period context a sentence leaves for the next: an incident or a window it named or
-    counted in, kept through sentences that count nothing; a running total ends it."""
+    counted in, kept through sentences that count nothing; a running total alone ends it."""
     if readings:
         periods = {r.period for r in readings}
-        if "cumulative" in periods:
-            return None
+        if "cumulative" in periods and "event" not in periods:
+            return None  # an incident counted beside a running total stays the context
         return next((p for p in ("event", "period") if p in periods), previous)
     found = {m.value for m in cues().periods.find_all(tokens)}
     return next((p for p in ("event", "period") if p in found), previous)

@@ -51,6 +51,7 @@ class ClaimCues:
     running_total: PhraseTable[str]
     rising: PhraseTable[str]
     day_cues: PhraseTable[bool]
+    comparison: PhraseTable[bool]
     speech_verbs: PhraseTable[bool]
     according_to: PhraseTable[bool]
     relay_from: PhraseTable[bool]
@@ -169,6 +170,7 @@ def cues() -> ClaimCues:
         running_total=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "running_total", w, PERIODS)),
         rising=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "rising", w, PERIODS)),
         day_cues=merged_flags("day_cues", "forms"),
+        comparison=merged_flags("comparison", "forms"),
         speech_verbs=merged_flags("attribution", "speech_verbs"),
         according_to=merged_flags("attribution", "according_to"),
         relay_from=merged_flags("attribution", "relay_from"),

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import stat
 from collections import deque
+from itertools import chain
 from pathlib import Path
 
 from claimtrack import attribution, claims, dates, numbers, segment
+from claimtrack.cues import cues
 from claimtrack.decode import InputError, decode
 from claimtrack.phrases import Token, tokenize
 from claimtrack.records import Article, Claim, DateSource, Extraction, Figure, PageFacts, Span
@@ -212,9 +214,16 @@ class _ArticleReader:
 
     def _note_context(self, tokens: list[Token], done: list[claims.Reading]) -> None:
         history = self.history
-        history.period = claims.period_context(tokens, done, history.period)
+        before = history.period
+        history.period = claims.period_context(tokens, done, before)
         if done:
-            history.period_places = frozenset(r.location for r in done if r.location)
+            # An incident that struck "southern Turkey and northern Syria" is the context in both,
+            # and stays so through a sentence that counts its toll in one of them.
+            named = (m.value for m in cues().locations.find_all(tokens))
+            places = frozenset(chain((r.location for r in done if r.location), named))
+            if history.period == before and before is not None:
+                places = history.period_places and history.period_places | places
+            history.period_places = places
         history.counted = done[-1].metric if done else claims.counted_metric(tokens) or history.counted
 
     def _skim(self, tokens: list[Token], place: str | None, is_title: bool) -> None:

@@ -164,11 +164,11 @@ def test_csv_has_a_header_and_one_row_per_figure(examples_db: Path) -> None:
 
 
 def test_by_source_and_period(examples_db: Path) -> None:
-    code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db), "--by", "source", "--period", "cumulative",
+    code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db), "--by", "source", "--period", "event",
                        "--subject", "people", "--json")
     assert code == 0
     series = json.loads(out)
-    assert all(s["by_source"] and s["period"] == "cumulative" and s["subject"] != "children" for s in series)
+    assert all(s["by_source"] and s["period"] == "event" and s["subject"] != "children" for s in series)
     assert {s["source"] for s in series} >= {"Health Ministry", "Sarra Red Crescent"}
     assert len({s["source"] for s in series}) == len(series)
 
@@ -204,9 +204,9 @@ def test_filters_that_match_nothing_say_so(examples_db: Path) -> None:
 
 def test_plot_draws_dated_lines_with_labels(examples_db: Path) -> None:
     code, out, _ = run("diff", "-m", "killed", "--db", str(examples_db), "--plot", "--by", "source",
-                       "--period", "cumulative")
+                       "--period", "event")
     assert code == 0
-    assert "killed · anywhere · cumulative" in out  # what every line shares
+    assert "killed · anywhere · event" in out  # what every line shares
     assert "anyone · Health Ministry" in out and "children · Health Ministry" in out  # what sets each apart
     assert "2025-03-03" in out and "2025-03-08" in out  # dates along the bottom
     assert "\x1b[" not in out  # no colour codes when not writing to a terminal

@@ -149,7 +149,7 @@ def test_a_pattern_out_of_time_refuses_the_text(monkeypatch: pytest.MonkeyPatch)
 # Articles on other events and outlets, written apart from the rules (tests/data/heldout_like):
 # the floors sit just under what the extractor reaches, so a rule that only fits the dev set shows.
 HELDOUT_LIKE = Path(__file__).parent / "data" / "heldout_like"
-HELDOUT_FLOORS = {"f1": 0.97, "source_acc": 0.96, "qualifier_acc": 0.98, "period_acc": 0.78, "span_acc": 1.0}
+HELDOUT_FLOORS = {"f1": 0.97, "source_acc": 0.96, "qualifier_acc": 0.98, "period_acc": 0.93, "span_acc": 1.0}
 
 
 def test_heldout_like_set_score_does_not_regress(corpus: Path, tmp_path: Path) -> None:

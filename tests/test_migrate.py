@@ -86,7 +86,7 @@ def test_migration_fills_what_claims_copy_for_reports_as_adding_does(v1: Path, f
     rows = sql(str(v1), copied)
     assert rows and rows == sql(str(filled), copied)
     assert any(outlet is not None for _, _, outlet, _, _ in rows)
-    assert {kind for *_, kind in rows} >= {"cumulative", "unspecified"}
+    assert {kind for *_, kind in rows} >= {"cumulative", "event"}
 
 
 def test_a_migrated_database_opens_again_without_a_second_migration(v1: Path, tmp_path: Path) -> None:
