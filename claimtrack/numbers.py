@@ -40,6 +40,7 @@ __all__ = ["find_figures"]
 _NUMBER_KINDS = ("unit", "teen", "tens", "hundred", "hmul", "scale", "dual", "article", "dozen", "frac")
 
 _WINDOW = 90  # characters of left context searched for cues
+GAP_WORDS = 12  # words a count noun may run to between a qualifier verb and its figure
 _MAX_DIGITS = 15  # longer digit runs are identifiers, not counts
 _MAX_PLAIN_DIGITS = 7  # unseparated runs longer than this are phone numbers or IDs
 _CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
@@ -319,6 +320,10 @@ def _grammar() -> _Grammar:
             quals.setdefault(_norm(term), qualifier)
             gap_cues.append(term)
     gap_nouns = _terms(gap_ar, "nouns", "numbers.ar.qualifiers.before_gap")
+    # The count noun's own words may run long ("عدد قتلى الزلزال الذي ضرب جنوب تركيا ... 11 ألفا"),
+    # but not into a new clause, whose figure the verb does not govern.
+    gap_word = (r"\s+(?!(?:" + _alt(_terms(gap_ar, "breaks", "numbers.ar.qualifiers.before_gap")) + ")"
+                + _EOW + ")" + _LETTER + "++")
 
     def terms(*path: str) -> list[str]:
         return _both(ar, en, path[:-1], path[-1])
@@ -350,7 +355,7 @@ def _grammar() -> _Grammar:
         pre_cue=_compile(_BOW + r"[وفبل]{0,2}(?P<cue>" + _alt(pre, True) + ")" + _TAIL),
         gap_cue=_compile(
             _BOW + r"[وفبل]{0,2}(?P<cue>" + _alt(gap_cues, True) + r")\s+[وفبل]{0,2}(?:ال)?(?:"
-            + _alt(gap_nouns, True) + ")" + _EOW + r"(?:" + _GAP_WORD + "){0,2}" + _TAIL
+            + _alt(gap_nouns, True) + ")" + _EOW + r"(?:" + gap_word + f"){{0,{GAP_WORDS}}}" + _TAIL
         ),
         post_cue=_compile(r"(?:" + _GAP_WORD + r"){0,2}?\s+(?P<cue>" + _alt(post) + ")" + _EOW),
         range_before=_compile(_BOW + r"(?P<cue>" + rev("ranges", "before") + r")\s*$"),
