@@ -120,12 +120,18 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
             break
         j -= 1
     lo = j + 1
-    if j > lo_limit and tokens[j].text.lower() in ("in", "of", "for", "at") and not _known(tokens, lo, hi):
-        # "The health ministry in the Hamas-run territory said": the known name is before "in".
+    if j > lo_limit and tokens[j].text.lower() in ("in", "of", "for", "at", "on") and not _known(tokens, lo, hi):
+        # "The health ministry in the Hamas-run territory said", "officials on both sides said":
+        # the name runs back to a known source or a word that heads source names before "in".
         head = name_before(tokens, j, lo_limit)
-        if head[1] > head[0] and _known(tokens, *head):
+        if head[1] > head[0] and (_known(tokens, *head) or _headed(tokens, *head)):
             return head[0], hi
     return lo, hi
+
+
+def _headed(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Does the name end with a word that heads source names ("local officials", "regional police")?"""
+    return cues().source_heads.match_at(tokens, hi - 1) is not None
 
 
 ARTICLES = frozenset({"a", "an", "the"})

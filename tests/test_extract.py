@@ -71,6 +71,23 @@ def test_arabic_speech_verb_and_carried_source() -> None:
     ]
 
 
+@pytest.mark.parametrize(("sentence", "source"), [
+    # A word that heads source names keeps its prepositional phrase.
+    ("At least 14 people have died, officials on both sides of the front line said.",
+     "officials on both sides of the front line"),
+    ("At least 12 people were killed, officials in the provincial capital said on Sunday.",
+     "officials in the provincial capital"),
+    ("Rescuers in the town said 31 people were still missing.", "Rescuers in the town"),
+    # A counted noun that also speaks: medics and doctors report tolls.
+    ("At least 40 people were killed in a market bombing, medics said.", "medics"),
+    ("قتل 35 شخصا في قصف على سوق شعبي، بحسب مسعفين.", "مسعفين"),
+    # ... but soldiers and children are counted, not quoted.
+    ("Five soldiers were killed, the army said.", "army"),
+])
+def test_who_speaks(sentence: str, source: str) -> None:
+    assert [c.source for c in extract_text(sentence).claims] == [source]
+
+
 def _scorer() -> ModuleType:
     path = SHARED / "tools" / "score.py"
     spec = importlib.util.spec_from_file_location("claimtrack_dev_score", path)
