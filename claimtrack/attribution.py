@@ -120,6 +120,9 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
             break
         j -= 1
     lo = j + 1
+    second = _second_name(tokens, lo, lo_limit)
+    if second is not None:
+        return second
     if j > lo_limit and tokens[j].text.lower() in ("in", "of", "for", "at", "on") and not _known(tokens, lo, hi):
         # "The health ministry in the Hamas-run territory said", "officials on both sides said":
         # the name runs back to a known source or a word that heads source names before "in".
@@ -127,6 +130,18 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
         if head[1] > head[0] and (_known(tokens, *head) or _headed(tokens, *head)):
             return head[0], hi
     return lo, hi
+
+
+def _second_name(tokens: list[Token], lo: int, lo_limit: int) -> tuple[int, int] | None:
+    """The first name when the one ending a name search is its second (", known as the White Helmets,")."""
+    c = cues()
+    for k in range(max(lo_limit, lo - 4), lo):
+        m = c.appositive.match_at(tokens, k)
+        if m is not None and m.last == lo - 1 and k - 1 > lo_limit and tokens[k - 1].text in ",،":
+            first = name_before(tokens, k - 1, lo_limit)
+            if first[1] > first[0] and (_known(tokens, *first) or _headed(tokens, *first)):
+                return first
+    return None
 
 
 def _headed(tokens: list[Token], lo: int, hi: int) -> bool:
@@ -175,6 +190,7 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
               history: History) -> str | None:
     """The canonical source a name refers to, else the name as printed (trimmed)."""
     c = cues()
+    hi = next((k for k in range(lo + 1, hi) if c.affiliated.match_at(tokens, k) is not None), hi)
     best: Match[SourceName] | None = None
     for k in range(lo, hi):
         m = c.sources.match_at(tokens, k)
@@ -319,7 +335,13 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             if not _known(tokens, lo, hi):
                 hi = _widen(tokens, lo, hi, n)
             source, via = _with_relay(tokens, lo, hi, n, show, place, history)
-            if source:
+            speaker = found[-1] if found else None
+            if (source and speaker is not None and speaker.kind == "speech" and speaker.source
+                    and speaker.source != source and _aside(tokens, resume, i)):
+                # "The ministry said on Sunday, according to TASS, that ...": TASS relays the ministry.
+                found[-1] = Attribution(speaker.source, (source, *speaker.via), speaker.pos, "speech",
+                                        f"{speaker.cue} … {_span_text(show, tokens, i, hi)}", speaker.governs_before)
+            elif source:
                 found.append(Attribution(source, via, i, "according", _span_text(show, tokens, i, hi)))
             resume = max(hi, acc.last + 1)
             continue
@@ -343,6 +365,14 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             resume = verb.last + 1
             continue
     return [a for a in found if a.source or a.kind == "speech"]
+
+
+def _aside(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Do only punctuation and time words stand between a speech verb (ending at ``lo``) and a
+    prepositional cue at ``hi`` (", on Sunday, according to")? Then the cue is an aside on the verb."""
+    c = cues()
+    return lo < hi and any(tokens[k].is_punct for k in range(lo, hi)) and all(
+        tokens[k].is_punct or c.name_stops.match_at(tokens, k) is not None for k in range(lo, hi))
 
 
 def _widen(tokens: list[Token], lo: int, hi: int, n: int) -> int:

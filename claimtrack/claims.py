@@ -265,7 +265,7 @@ def _partitive(tokens: list[Token], last: int) -> bool:
 def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> bool:
     """Is the figure listed with the one before it ("بينهم 78 طفلا و41 امرأة", "including 95")?"""
     c = cues()
-    lo = max(prev_last + 1, first - LINK_REACH)
+    lo = max(prev_last + 1, first - _link_reach(fig))
     if tokens[first].start < fig.start and tokens[first].text.startswith("و"):
         return True  # "وأربعة مدنيين": the conjunction is glued to the number word
     return any(c.subset_links.match_at(tokens, k) is not None for k in range(lo, first)) or (
@@ -273,10 +273,15 @@ def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> boo
     )
 
 
-def _subset(tokens: list[Token], prev_last: int, first: int, noun_last: int, last: int) -> bool:
+def _link_reach(fig: Figure) -> int:
+    """Tokens back to look for a link word: past the figure's qualifier ("بينهم ما لا يقل عن 130")."""
+    return LINK_REACH + (len(fig.qualifier_cue.split()) if fig.qualifier_cue else 0)
+
+
+def _subset(tokens: list[Token], prev_last: int, first: int, noun_last: int, last: int, fig: Figure) -> bool:
     """Is the figure a part of the one before ("بينهم 78 طفلا", "3,542 of them children")?"""
     c = cues()
-    lo = max(prev_last + 1, first - LINK_REACH)
+    lo = max(prev_last + 1, first - _link_reach(fig))
     if any(c.subset_of.match_at(tokens, k) is not None for k in range(lo, first)):
         return True
     return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, max(last + 1, noun_last + 1)))
@@ -380,7 +385,7 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
             cue, dist = fate
     if noun.role and noun.role.metric and not listed_fate and (cue is None or cue.value not in FATE_METRICS):
         return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
-    if prev is not None and _subset(tokens, prev[0], first, noun.last, last):
+    if prev is not None and _subset(tokens, prev[0], first, noun.last, last, fig):
         how.append(("metric", f"part of the {prev[1].metric} figure before it"))
         return Reading(prev[1].metric, subject, None, "unspecified", f"{fig.rule}|subset", 0.8, tuple(how)), None
     linked = prev is not None and _linked(tokens, prev[0], first, fig)
@@ -397,7 +402,7 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     if cue is not None:
         how.append(("metric", " ".join(cue.phrase)))
         return Reading(cue.value, subject, None, "unspecified", f"{fig.rule}|cue", 0.6, tuple(how)), cue
-    if context_metric and _subset(tokens, -1, first, noun.last, last):
+    if context_metric and _subset(tokens, -1, first, noun.last, last, fig):
         how.append(("metric", f"{context_metric}, counted in the sentence before"))
         return Reading(context_metric, subject, None, "unspecified", f"{fig.rule}|context", 0.6, tuple(how)), None
     return None, None

@@ -56,6 +56,8 @@ class ClaimCues:
     according_to: PhraseTable[bool]
     relay_from: PhraseTable[bool]
     relay_seen: PhraseTable[bool]
+    affiliated: PhraseTable[bool]
+    appositive: PhraseTable[bool]
     tally: PhraseTable[bool]
     relay_verbs: PhraseTable[bool]
     relay_verb_link: PhraseTable[bool]
@@ -175,6 +177,8 @@ def cues() -> ClaimCues:
         according_to=merged_flags("attribution", "according_to"),
         relay_from=merged_flags("attribution", "relay_from"),
         relay_seen=merged_flags("attribution", "relay_seen"),
+        affiliated=merged_flags("attribution", "affiliated"),
+        appositive=merged_flags("attribution", "appositive"),
         tally=merged_flags("attribution", "tally"),
         relay_verbs=merged_flags("attribution", "relay_verbs"),
         relay_verb_link=merged_flags("attribution", "relay_verb_link"),

@@ -83,9 +83,23 @@ def test_arabic_speech_verb_and_carried_source() -> None:
     ("قتل 35 شخصا في قصف على سوق شعبي، بحسب مسعفين.", "مسعفين"),
     # ... but soldiers and children are counted, not quoted.
     ("Five soldiers were killed, the army said.", "army"),
+    # A second name between commas belongs to the first.
+    ("An air strike killed 11 people, the Syrian Civil Defence, known as the White Helmets, said.",
+     "Syrian Civil Defence"),
+    # A known source the speaker is allied with is not the speaker.
+    ("أعلنت القوة المشتركة لحركات الكفاح المسلح المتحالفة مع الجيش أنها قتلت أكثر من 300 من عناصر الدعم السريع.",
+     "القوة المشتركة لحركات الكفاح المسلح"),
+    ("أفادت وسائل إعلام رسمية بإصابة 14 شخصا في انفجارات مماثلة.", "وسائل إعلام رسمية"),
+    ("وقال المبعوث الأمريكي الخاص إلى السودان إن عدد القتلى قد يصل إلى 150 ألف شخص.", "المبعوث الأمريكي الخاص"),
 ])
 def test_who_speaks(sentence: str, source: str) -> None:
     assert [c.source for c in extract_text(sentence).claims] == [source]
+
+
+def test_an_aside_on_the_speech_verb_relays_the_speaker() -> None:
+    text = "Russia's Defence Ministry said on Sunday, according to the TASS news agency, that it had killed 320 militants."
+    [claim] = extract_text(text).claims
+    assert (claim.source, claim.via) == ("Russian Defence Ministry", ("TASS",))
 
 
 def _scorer() -> ModuleType:
