@@ -334,7 +334,9 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             lo, hi = name_after(tokens, start, n)
             if not _known(tokens, lo, hi):
                 hi = _widen(tokens, lo, hi, n)
-            source, via = _with_relay(tokens, lo, hi, n, show, place, history)
+            relay_verb = verb_after is not None and c.relay_verbs.match_at(tokens, verb_after.first) is not None
+            # "بحسب ما نقلت وكالة رويترز عن مسؤولين": the officials speak, Reuters relays them.
+            source, via = _with_relay(tokens, lo, hi, n, show, place, history, relay_verb)
             speaker = found[-1] if found else None
             if (source and speaker is not None and speaker.kind == "speech" and speaker.source
                     and speaker.source != source and _aside(tokens, resume, i)):

@@ -30,6 +30,7 @@ TIGHT = 2  # reach of a cue for a figure followed by an unknown noun
 ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
 FAR = 3  # extra distance of a bare metric noun used as a cue
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
+LISTED_REACH = 4  # the same, for a cue after both figures to be said of both
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
 
@@ -235,8 +236,9 @@ def _listed_at(tokens: list[Token], k: int, last: int) -> bool:
     """Is the figure at ``k`` listed with the one ending at ``last`` ("and four", "بينهم 7",
     "two of them"), so that what is said after it is said of both?"""
     c = cues()
+    # Up to four words back, past a qualifier: "and at least four", "بينهم ما لا يقل عن".
     before = any(c.subset_links.match_at(tokens, j) or c.subset_of.match_at(tokens, j)
-                 for j in range(max(last + 1, k - 2), k))
+                 for j in range(max(last + 1, k - LISTED_REACH), k))
     return before or any(c.subset_of.match_at(tokens, j) for j in range(k + 1, min(len(tokens), k + 3)))
 
 
@@ -385,7 +387,10 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
             cue, dist = fate
     if noun.role and noun.role.metric and not listed_fate and (cue is None or cue.value not in FATE_METRICS):
         return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
-    if prev is not None and _subset(tokens, prev[0], first, noun.last, last, fig):
+    died_of_them = (cue is not None and prev is not None and cue.value in FATE_METRICS and cue.value != prev[1].metric
+                    and dist <= TIGHT)
+    if prev is not None and not died_of_them and _subset(tokens, prev[0], first, noun.last, last, fig):
+        # (a fate next to the part is its own: "1315 جريحا، توفي منهم 208", "of whom 208 died")
         how.append(("metric", f"part of the {prev[1].metric} figure before it"))
         return Reading(prev[1].metric, subject, None, "unspecified", f"{fig.rule}|subset", 0.8, tuple(how)), None
     linked = prev is not None and _linked(tokens, prev[0], first, fig)

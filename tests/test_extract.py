@@ -97,7 +97,8 @@ def test_who_speaks(sentence: str, source: str) -> None:
 
 
 def test_an_aside_on_the_speech_verb_relays_the_speaker() -> None:
-    text = "Russia's Defence Ministry said on Sunday, according to the TASS news agency, that it had killed 320 militants."
+    text = ("Russia's Defence Ministry said on Sunday, according to the TASS news agency, "
+            "that it had killed 320 militants.")
     [claim] = extract_text(text).claims
     assert (claim.source, claim.via) == ("Russian Defence Ministry", ("TASS",))
 
@@ -177,17 +178,22 @@ def test_a_pattern_out_of_time_refuses_the_text(monkeypatch: pytest.MonkeyPatch)
         extract_text("At least 5 people were killed, the ministry said. " * 60, published=dt.date(2024, 1, 2))
 
 
-# Articles on other events and outlets, written apart from the rules (tests/data/heldout_like):
-# the floors sit just under what the extractor reaches, so a rule that only fits the dev set shows.
-HELDOUT_LIKE = Path(__file__).parent / "data" / "heldout_like"
-HELDOUT_FLOORS = {"f1": 0.97, "source_acc": 0.96, "qualifier_acc": 0.98, "period_acc": 0.93, "span_acc": 1.0}
+# Articles on other events and outlets, written apart from the rules: tests/data/heldout_like, and
+# heldout_more (annotated before the extractor was run on them). The floors sit just under what
+# the extractor reaches, so a rule that only fits the dev set shows.
+HELDOUT_SETS = {
+    "heldout_like": {"f1": 0.97, "source_acc": 0.96, "qualifier_acc": 0.98, "period_acc": 0.93, "span_acc": 1.0},
+    "heldout_more": {"f1": 0.96, "source_acc": 0.95, "qualifier_acc": 0.98, "period_acc": 0.91, "span_acc": 1.0},
+}
 
 
-def test_heldout_like_set_score_does_not_regress(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(HELDOUT_SETS))
+def test_heldout_like_set_score_does_not_regress(name: str, corpus: Path, tmp_path: Path) -> None:
     # ``corpus``: the shared scorer lives beside the dev set, so both come and go together.
-    assert len(list(HELDOUT_LIKE.glob("*.json"))) >= 12
-    summary = _scored(HELDOUT_LIKE, tmp_path)
-    for key, floor in HELDOUT_FLOORS.items():
+    folder = Path(__file__).parent / "data" / name
+    assert len(list(folder.glob("*.json"))) >= 10
+    summary = _scored(folder, tmp_path)
+    for key, floor in HELDOUT_SETS[name].items():
         assert summary[key] >= floor, (key, summary)
 
 
