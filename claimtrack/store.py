@@ -45,7 +45,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from claimtrack import figures
-from claimtrack.cues import cues
+from claimtrack.cues import source_kinds
 from claimtrack.migrate import MigrationError, backup_sqlite, migrate
 from claimtrack.models import (
     SCHEMA_VERSION,
@@ -152,6 +152,8 @@ Outcome = AddResult | StoreError
 # The write path's statements, built once: SQLAlchemy then reuses their compiled form, which
 # matters when thousands of documents go through them.
 _FILE_ID = select(FileRow.id).where(col(FileRow.sha256) == bindparam("sha256"))
+_FILE_ARTICLES = (select(ArticleRow.id).where(col(ArticleRow.file_id) == bindparam("file_id"))
+                  .order_by(col(ArticleRow.index_in_file)))
 _FILE_IDS = select(FileRow.sha256, FileRow.id).where(col(FileRow.sha256).in_(bindparam("digests", expanding=True)))
 _ARTICLE_IDS = select(ArticleRow.sha256, ArticleRow.id).where(
     col(ArticleRow.sha256).in_(bindparam("digests", expanding=True)))
@@ -185,7 +187,7 @@ def database_url(db: str | None) -> str:
 
 def source_kind(name: str) -> str:
     """A source's kind from the sources lexicon ('other' for a name as printed)."""
-    return cues().source_kinds.get(name, "other")
+    return source_kinds().get(name, "other")
 
 
 def to_stderr(message: str) -> None:
@@ -272,28 +274,34 @@ class Store:
         try:
             yield batch
         finally:
-            batch.flush()
+            batch.close()
 
-    def already_stored(self, text: str) -> AddResult | None:
+    def already_stored(self, text: str, reader: Reader | None = None) -> AddResult | None:
         """What adding a file of this decoded text would do if it is stored already, else None.
 
-        Lets a caller skip extracting a file it has stored before.
+        Lets a caller skip extracting a file it has stored before. ``reader`` keeps one connection
+        for many lookups.
         """
         digest = sha256_text(text)
 
         def look() -> AddResult | None:
-            with self._engine.connect() as conn:
+            with reader.connection() if reader is not None else self._engine.connect() as conn:
                 file_id = conn.execute(_FILE_ID, {"sha256": digest}).scalar()
                 if file_id is None:
                     return None
-                ids = conn.execute(select(ArticleRow.id).where(col(ArticleRow.file_id) == file_id)
-                                   .order_by(col(ArticleRow.index_in_file))).scalars().all()
+                ids = conn.execute(_FILE_ARTICLES, {"file_id": file_id}).scalars().all()
             return AddResult(0, len(ids), 0, tuple(ids))
 
         try:
             return _retry_when_busy(look)
         except SQLAlchemyError as exc:
+            if reader is not None:
+                reader.close()
             raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
+
+    def reader(self) -> Reader:
+        """A connection to keep for many quick lookups (see :class:`Reader`)."""
+        return Reader(self._engine)
 
     def claims(
         self,
@@ -397,6 +405,32 @@ class Store:
         return [next(written) if isinstance(doc, _Document) else doc for doc in prepared]
 
 
+class Reader:
+    """One connection kept open for many quick lookups: opening a connection for each cost as much
+    as the lookup. Each lookup ends its read transaction, so nothing is held between lookups."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        try:
+            yield self._conn
+        finally:
+            self._conn.rollback()
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except SQLAlchemyError:
+                pass  # a connection that failed: nothing to keep or tell
+
+
 class Batch:
     """Documents stored through ``Store.batch``: many to a transaction, each all-or-nothing.
 
@@ -412,9 +446,17 @@ class Batch:
         self._pending: list[tuple[Extraction, str, Callable[[Outcome], None]]] = []
         self._oldest = 0.0
         self._seen = _Seen()
+        self._reader = store.reader()
 
     def already_stored(self, text: str) -> AddResult | None:
-        return self._store.already_stored(text)
+        return self._store.already_stored(text, self._reader)
+
+    def close(self) -> None:
+        """Store what is queued, and let go of the lookup connection."""
+        try:
+            self.flush()
+        finally:
+            self._reader.close()
 
     def add(self, extraction: Extraction, path: str, done: Callable[[Outcome], None]) -> None:
         if not self._pending:
