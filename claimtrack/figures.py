@@ -116,10 +116,9 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
     if not keys:
         return
     any_corrected = conn.execute(_ANY_CORRECTED).first() is not None  # most databases have none
-    _hold_keys(conn, keys)
     parts: dict[Key, _Part] = {}
-    for nulls in {_nulls(key) for key in keys}:
-        statements, pattern = _statements(nulls), {"nulls": _mask(nulls)}
+    for mask in _hold_keys(conn, keys):
+        statements, pattern = _statements(mask), {"nulls": mask}
         conn.execute(statements.delete, pattern)  # the old rows of these figures, then the new ones
         _collect(parts, conn.execute(statements.plain, pattern), False)
         if any_corrected:
@@ -127,21 +126,24 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
     _insert(conn, _rows(parts))
 
 
-def _hold_keys(conn: Connection, keys: set[Key]) -> None:
-    """Put ``keys`` in this connection's temporary table of keys, alone."""
+def _hold_keys(conn: Connection, keys: set[Key]) -> set[int]:
+    """Put ``keys`` in this connection's temporary table of keys, alone; their patterns of nulls."""
     conn.exec_driver_sql(_create_keys_table(conn.dialect))
     conn.execute(delete(_keys))  # (what an earlier refresh of this connection left)
-    conn.execute(insert(_keys), [{**dict(zip(KEY_COLUMNS, key, strict=True)), "nulls": _mask(_nulls(key))}
-                                 for key in keys])
+    masks = [_mask(key) for key in keys]
+    conn.execute(insert(_keys), [{**dict(zip(KEY_COLUMNS, key, strict=True)), "nulls": mask}
+                                 for key, mask in zip(keys, masks, strict=True)])
+    return set(masks)
 
 
-def _nulls(key: Key) -> tuple[bool, ...]:
-    return tuple(value is None for value in key)
-
-
-def _mask(nulls: tuple[bool, ...]) -> int:
-    """A pattern of nulls as one number, the ``nulls`` column of the table of keys."""
-    return sum(1 << i for i, null in enumerate(nulls) if null)
+def _mask(key: Key) -> int:
+    """Which values of a key are null, as one number (bit i: value i): the ``nulls`` column of the
+    table of keys."""
+    mask = 0
+    for i, value in enumerate(key):
+        if value is None:
+            mask |= 1 << i
+    return mask
 
 
 def _create_keys_table(dialect: Dialect) -> str:
@@ -163,17 +165,18 @@ class _Refresh:
 
 
 @cache
-def _statements(nulls: tuple[bool, ...]) -> _Refresh:
-    """The refresh of the figures whose keys have a null where ``nulls`` says, each joined to the
-    table of keys on the other values: equalities and IS NULL, which an index can look up (one key
-    per statement cost a statement per figure, and a list of row values made SQLite scan)."""
+def _statements(mask: int) -> _Refresh:
+    """The refresh of the figures whose keys have a null where ``mask`` says (see :func:`_mask`),
+    each joined to the table of keys on the other values: equalities and IS NULL, which an index
+    can look up (one key per statement cost a statement per figure, and a list of row values made
+    SQLite scan)."""
     k = _keys.c
 
     def matching(columns: Sequence[Any]) -> list[ColumnElement[bool]]:
         # IS NULL rather than IS NOT DISTINCT FROM, which PostgreSQL cannot look up in an index.
         return [k.nulls == bindparam("nulls"),
-                *(column.is_(None) if null else column == k[name]
-                  for name, column, null in zip(KEY_COLUMNS, columns, nulls, strict=True))]
+                *(column.is_(None) if mask & (1 << i) else column == k[name]
+                  for i, (name, column) in enumerate(zip(KEY_COLUMNS, columns, strict=True)))]
 
     c, f = _claims.c, _figures.alias("old").c
     read_key = _reviewed_key()
