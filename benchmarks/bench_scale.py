@@ -29,11 +29,32 @@ The main process grew with the corpus because ``ingest.expand`` listed every fil
 first was read (13.9 MB kept and 27.9 MB at its peak for 30,000 files); it now walks as it
 reads. What is left of the growth, ~0.1 KB a file, is the digest per path that reads a file
 named twice once. Store alone, 5,000 cached extractions: 268-286 -> 320-345 articles/s.
+
+Store writes batched a table at a time (one multi-row insert per table per transaction, the
+figures of a transaction regrouped a few statements at a time), measured 2026-11-29, same runs
+before and after, load 2-5 on the 2 cores, so CPU seconds are the figure to compare:
+
+    store alone, articles/s of CPU (wall)    before       after
+       1,000                                  274-336      552-607 (341-430)
+      10,000                                  242 (178)    493 (320)
+
+    add end to end, mypyc-compiled extraction, --jobs auto (load 4-4.7):
+                          seconds   CPU s, all processes   CPU s, main process
+       1,000   before    ~14-16     13.6-14.9              7.4-7.9
+               after     ~10-22     11.2-12.7              4.8-5.1
+      10,000   before     165.3     119.8                  62.2
+               after      113.5      88.8                  32.6
+
+Peak memory after, at 1,000 and 10,000: main 81 and 85 MB, a worker 27 and 28 MB, all 161 and
+166 MB. The workers' CPU (~5 ms an article compiled, ~6-7 ms pure Python) is now most of the
+total: on two idle cores the 88.8 CPU seconds of 10,000 articles take at least 44 s (~225
+articles/s); 300 articles/s needs the whole tree under 67 CPU seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import subprocess
 import sys
@@ -54,19 +75,31 @@ from claimtrack.records import Extraction  # noqa: E402
 from claimtrack.store import Store  # noqa: E402
 
 SAMPLE_SECONDS = 0.2
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 Stored = tuple[str, str, Extraction]  # (label, text, its extraction)
 
 
 @dataclass
 class TreeMemory:
-    """Peak resident memory of a process and its descendants, sampled from /proc in a thread."""
+    """Peak resident memory of a process and its descendants, and the CPU time they used, sampled
+    from /proc in a thread (the workers are the forkserver's children, whose CPU time the add
+    process never collects)."""
 
     pid: int
     main_mb: float = 0.0
     worker_mb: float = 0.0  # the largest descendant (an extraction worker)
     total_mb: float = 0.0  # the largest sum over the whole tree at one moment
+    cpu: dict[tuple[int, int], float] = field(default_factory=dict)  # (pid, start time) -> CPU seconds
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def main_cpu(self) -> float:
+        return sum(seconds for (pid, _), seconds in self.cpu.items() if pid == self.pid)
+
+    @property
+    def total_cpu(self) -> float:
+        return sum(self.cpu.values())
 
     def __enter__(self) -> TreeMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -85,6 +118,7 @@ class TreeMemory:
         tree = _descendants(self.pid)
         total = 0.0
         for pid in [self.pid, *tree]:
+            self.cpu.update(_cpu(pid))
             status = _status(pid)
             total += status.get("VmRSS", 0.0)
             peak = status.get("VmHWM", 0.0)
@@ -105,6 +139,15 @@ def _status(pid: int) -> dict[str, float]:
             if key.startswith("Vm") and rest.strip()}
 
 
+def _cpu(pid: int) -> dict[tuple[int, int], float]:
+    """{(pid, start time): user + system CPU seconds so far} from /proc/PID/stat (nothing once gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return {}
+    return {(pid, int(fields[19])): (int(fields[11]) + int(fields[12])) / CLOCK_TICKS}
+
+
 def _descendants(root: int) -> list[int]:
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -122,11 +165,13 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def end_to_end(folder: Path, db: Path) -> tuple[float, TreeMemory, str]:
-    """(seconds, peak memory, summary line) of one ``claimtrack add`` of the folder."""
-    cmd = [sys.executable, "-m", "claimtrack", "add", str(folder), "--db", str(db), "--quiet"]
+def end_to_end(folder: Path, db: Path, extra: list[str]) -> tuple[float, TreeMemory, str]:
+    """(seconds, peak memory and CPU time, summary line) of one ``claimtrack add`` of the folder."""
+    cmd = [sys.executable, "-m", "claimtrack", "add", str(folder), "--db", str(db), "--quiet", *extra]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    # Run beside the database, not here: ``-m`` would take a claimtrack package in the current
+    # directory over the one installed or on PYTHONPATH (a tree of another commit, compared with this one).
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=db.parent)
     assert proc.stdout is not None
     with TreeMemory(proc.pid) as memory:
         out = proc.stdout.read()
@@ -165,14 +210,15 @@ def extracted(folder: Path, cache: Path | None) -> list[Stored]:
     return out
 
 
-def store_only(documents: list[Stored], db: Path) -> float:
-    """Seconds the store takes to add extracted documents as ``add`` does: skip the stored, batch the rest."""
-    start = time.perf_counter()
+def store_only(documents: list[Stored], db: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds) the store takes to add extracted documents as ``add`` does: skip the
+    stored, batch the rest."""
+    start, cpu = time.perf_counter(), time.process_time()
     with Store.open(str(db)) as store, store.batch() as batch:
         for label, text, extraction in documents:
             if batch.already_stored(text) is None:
                 batch.add(extraction, label, lambda _outcome: None)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -182,27 +228,31 @@ def main() -> None:
     parser.add_argument("--no-end-to-end", action="store_true", help="only the store's part")
     parser.add_argument("--cache", type=Path, help="keep extracted corpora here between runs")
     parser.add_argument("--corpus", type=Path, help="keep generated corpora here between runs")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest is shown")
+    parser.add_argument("--jobs", type=int, help="add's --jobs (default: add's own)")
     args = parser.parse_args()
-    print(f"{'articles':>9} {'seconds':>8} {'art/s':>6} {'main MB':>8} {'worker MB':>9} {'total MB':>8}   "
-          f"{'store art/s':>11}   claimtrack says", flush=True)
+    print(f"{'articles':>9} {'seconds':>8} {'art/s':>6} {'CPU s':>6} {'main CPU':>8} {'main MB':>8} "
+          f"{'worker MB':>9} {'total MB':>8}   {'store art/s':>11} {'(CPU)':>6}   load   claimtrack says", flush=True)
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = (args.corpus or Path(tmp)) / f"corpus-{size}"
             if not folder.exists():
                 write_corpus(folder, size)
-            row = f"{size:9,}"
-            said = ""
+            row, said = f"{size:9,}", ""
             if args.no_end_to_end:
-                row += f" {'':8} {'':6} {'':8} {'':9} {'':8}"
+                row += " " * 60
             else:
-                seconds, memory, said = end_to_end(folder, Path(tmp) / "end-to-end.db")
-                row += (f" {seconds:8.1f} {size / seconds:6.0f} {memory.main_mb:8.0f} {memory.worker_mb:9.0f}"
-                        f" {memory.total_mb:8.0f}")
-            store_rate = ""
+                extra = [] if args.jobs is None else ["--jobs", str(args.jobs)]
+                seconds, memory, said = min((end_to_end(folder, Path(tmp) / f"end-to-end-{n}.db", extra)
+                                             for n in range(args.repeat)), key=lambda run: run[0])
+                row += (f" {seconds:8.1f} {size / seconds:6.0f} {memory.total_cpu:6.1f} {memory.main_cpu:8.1f}"
+                        f" {memory.main_mb:8.0f} {memory.worker_mb:9.0f} {memory.total_mb:8.0f}")
+            store_rate = " " * 18
             if not args.no_store:
                 documents = extracted(folder, args.cache)
-                store_rate = f"{size / store_only(documents, Path(tmp) / 'store.db'):11.0f}"
-            print(f"{row}   {store_rate:>11}   {said}", flush=True)
+                wall, cpu = min(store_only(documents, Path(tmp) / f"store-{n}.db") for n in range(args.repeat))
+                store_rate = f"{size / wall:11.0f} {size / cpu:6.0f}"
+            print(f"{row}   {store_rate}   {os.getloadavg()[0]:4.1f}   {said}", flush=True)
 
 
 if __name__ == "__main__":

@@ -153,6 +153,12 @@ def _sources() -> tuple[list[tuple[str, SourceName]], dict[str, str]]:
 
 
 @cache
+def source_kinds() -> dict[str, str]:
+    """The kind of each canonical source, without building the cue tables (the store needs no more)."""
+    return _sources()[1]
+
+
+@cache
 def cues() -> ClaimCues:
     """The merged cue tables of every language (built once)."""
     raws = [(lexicon.load(f"claims.{lang}"), f"claims.{lang}") for lang in LANGS]

@@ -26,8 +26,26 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, cast, delete, func, insert, literal, or_, select, union
-from sqlalchemy.engine import Connection
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack.models import ClaimRow, FigureRow, corrected
@@ -51,6 +69,12 @@ _ANY_CORRECTED = select(literal(1)).select_from(_claims).where(corrected()).limi
 _UNCORRECTED = (_claims.c.reviewed_metric.is_(None), _claims.c.reviewed_value.is_(None),
                 _claims.c.reviewed_source.is_(None))
 
+
+# The keys a refresh regroups: a temporary table (each connection has its own) that the statements
+# of a refresh join to the claims, filled anew by each refresh.
+_keys = Table("claimtrack_figure_keys", MetaData(), *(Column(name, _figures.c[name].type) for name in KEY_COLUMNS),
+              Column("nulls", Integer, nullable=False), prefixes=["TEMPORARY"])
+_KEYS_DDL: dict[str, str] = {}
 
 _KEY_SOURCES = (*KEY_COLUMNS, "reviewed_metric", "reviewed_value", "reviewed_source")  # what claim_key reads
 
@@ -92,45 +116,72 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
     if not keys:
         return
     any_corrected = conn.execute(_ANY_CORRECTED).first() is not None  # most databases have none
-    deletes: dict[Any, list[dict[str, Any]]] = {}
-    rows: list[tuple[Any, ...]] = []
-    for key in keys:
-        statements = _statements(tuple(value is None for value in key))
-        values = {f"k{i}": value for i, value in enumerate(key) if value is not None}
-        deletes.setdefault(statements.delete, []).append(values)
-        parts: dict[Key, _Part] = {}
-        _collect(parts, conn.execute(statements.plain, values), False)
+    parts: dict[Key, _Part] = {}
+    for mask in _hold_keys(conn, keys):
+        statements, pattern = _statements(mask), {"nulls": mask}
+        conn.execute(statements.delete, pattern)  # the old rows of these figures, then the new ones
+        _collect(parts, conn.execute(statements.plain, pattern), False)
         if any_corrected:
-            _collect(parts, conn.execute(statements.read, values), True)
-        rows += _rows(parts)
-    for delete_statement, many in deletes.items():  # the old rows of each figure, then the new ones
-        conn.execute(delete_statement, many)
-    _insert(conn, rows)
+            _collect(parts, conn.execute(statements.read, pattern), True)
+    _insert(conn, _rows(parts))
+
+
+def _hold_keys(conn: Connection, keys: set[Key]) -> set[int]:
+    """Put ``keys`` in this connection's temporary table of keys, alone; their patterns of nulls."""
+    conn.exec_driver_sql(_create_keys_table(conn.dialect))
+    conn.execute(delete(_keys))  # (what an earlier refresh of this connection left)
+    masks = [_mask(key) for key in keys]
+    conn.execute(insert(_keys), [{**dict(zip(KEY_COLUMNS, key, strict=True)), "nulls": mask}
+                                 for key, mask in zip(keys, masks, strict=True)])
+    return set(masks)
+
+
+def _mask(key: Key) -> int:
+    """Which values of a key are null, as one number (bit i: value i): the ``nulls`` column of the
+    table of keys."""
+    mask = 0
+    for i, value in enumerate(key):
+        if value is None:
+            mask |= 1 << i
+    return mask
+
+
+def _create_keys_table(dialect: Dialect) -> str:
+    """The DDL of the table of keys, compiled once per kind of database."""
+    ddl = _KEYS_DDL.get(dialect.name)
+    if ddl is None:
+        ddl = _KEYS_DDL[dialect.name] = str(CreateTable(_keys, if_not_exists=True).compile(dialect=dialect))
+    return ddl
 
 
 @dataclass(frozen=True)
 class _Refresh:
-    """The statements that refresh one figure: a figure is looked up by its whole key."""
+    """The statements that refresh the figures of one pattern of null key values, for every key of
+    that pattern in the table of keys at once."""
 
     delete: Any
-    plain: Any  # its claims no reviewer corrected, grouped
-    read: Any  # its corrected claims, grouped as the reviewer reads them
+    plain: Any  # their claims no reviewer corrected, grouped
+    read: Any  # their corrected claims, grouped as the reviewer reads them
 
 
 @cache
-def _statements(nulls: tuple[bool, ...]) -> _Refresh:
-    """The refresh of a figure whose key has a null where ``nulls`` says, its other values bound as
-    k0, k1... Built once per pattern of nulls: building SQLAlchemy statements anew for every
-    figure of every article added cost more than running them."""
+def _statements(mask: int) -> _Refresh:
+    """The refresh of the figures whose keys have a null where ``mask`` says (see :func:`_mask`),
+    each joined to the table of keys on the other values: equalities and IS NULL, which an index
+    can look up (one key per statement cost a statement per figure, and a list of row values made
+    SQLite scan)."""
+    k = _keys.c
+
     def matching(columns: Sequence[Any]) -> list[ColumnElement[bool]]:
         # IS NULL rather than IS NOT DISTINCT FROM, which PostgreSQL cannot look up in an index.
-        return [column.is_(None) if null else column == bindparam(f"k{i}")
-                for i, (column, null) in enumerate(zip(columns, nulls, strict=True))]
+        return [k.nulls == bindparam("nulls"),
+                *(column.is_(None) if mask & (1 << i) else column == k[name]
+                  for i, (name, column) in enumerate(zip(KEY_COLUMNS, columns, strict=True)))]
 
-    c, f = _claims.c, _figures.c
+    c, f = _claims.c, _figures.alias("old").c
     read_key = _reviewed_key()
     return _Refresh(
-        delete(_figures).where(*matching([f[name] for name in KEY_COLUMNS])),
+        delete(_figures).where(_figures.c.id.in_(select(f.id).where(*matching([f[name] for name in KEY_COLUMNS])))),
         _grouped(_plain_key(), and_(*_UNCORRECTED, *matching([c[name] for name in KEY_COLUMNS]))),
         _grouped(read_key, and_(corrected(), *matching(read_key))),
     )

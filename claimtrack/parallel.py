@@ -4,9 +4,9 @@
 gave them; a document whose extraction failed comes back with the exception in its place, so
 the caller can refuse that one document and keep the rest. With one job everything runs in this
 process. With more, documents are extracted in chunks by a pool of worker processes while this
-process stores the chunk before: extraction is
-pure and CPU-bound, storing is one writer, so the two overlap. Workers start from a fresh
-interpreter (``forkserver``, never a fork of a process holding database connections and
+process stores the chunks before (a few rounds ahead, so that the workers keep busy while a batch
+is written): extraction is pure and CPU-bound, storing is one writer, so the two overlap. Workers
+start from a fresh interpreter (``forkserver``, never a fork of a process holding database connections and
 threads) and build the lexicon tables once each.
 """
 
@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +26,9 @@ from typing import Any, Generic, TypeVar
 from claimtrack.records import Extraction
 
 CHUNK = 32  # documents per round, shared among the workers: enough to keep them busy, few enough to show progress
+# Rounds handed to the workers before waiting for the oldest: while this process stores a batch, the
+# workers still have a round queued, instead of waiting for this process to read the next files.
+AHEAD = 3
 OWNER_CHECK_SECONDS = 0.5  # how soon a worker notices that add has gone
 AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many documents are waiting
 
@@ -102,7 +106,7 @@ class Extractor(Generic[T]):
         self.extract = extract
         self.jobs = jobs
         self._waiting: list[tuple[T, str, dict[str, Any]]] = []
-        self._running: tuple[list[T], list[Future[list[Extraction | Exception]]]] | None = None
+        self._running: deque[tuple[list[T], list[Future[list[Extraction | Exception]]]]] = deque()
         self._workers = 1
         # An executor, not multiprocessing.Pool: when a worker dies, Pool quietly starts another
         # and waits for ever for the lost chunk; an executor fails the chunk's futures.
@@ -131,7 +135,8 @@ class Extractor(Generic[T]):
             yield from self._extract_here()
             return
         yield from self._dispatch()
-        yield from self._collect()
+        while self._running:
+            yield from self._collect()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -151,23 +156,21 @@ class Extractor(Generic[T]):
             yield tag, extraction
 
     def _dispatch(self) -> Iterator[tuple[T, Extraction | Exception]]:
-        """Send what is waiting to the workers, then hand back the chunk that ran before it."""
+        """Send what is waiting to the workers; hand back the rounds that are done, oldest first,
+        waiting for the oldest only when too many are running."""
         assert self._pool is not None
         waiting, self._waiting = self._waiting, []
-        started = None
         if waiting:
             documents = [(text, options) for _, text, options in waiting]
             size = -(-len(documents) // self._workers)  # one task per worker, so every worker takes part
             tasks = [(self.extract, documents[i:i + size]) for i in range(0, len(documents), size)]
-            started = ([tag for tag, _, _ in waiting], [self._pool.submit(_run, task) for task in tasks])
-        yield from self._collect()
-        self._running = started
+            self._running.append(([tag for tag, _, _ in waiting], [self._pool.submit(_run, task) for task in tasks]))
+        while self._running and (len(self._running) > AHEAD or all(f.done() for f in self._running[0][1])):
+            yield from self._collect()
 
     def _collect(self) -> Iterator[tuple[T, Extraction | Exception]]:
-        if self._running is None:
-            return
-        tags, futures = self._running
-        self._running = None
+        """The oldest round, once done."""
+        tags, futures = self._running.popleft()
         try:
             results = [future.result() for future in futures]
         except BrokenProcessPool as exc:

@@ -45,7 +45,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from claimtrack import figures
-from claimtrack.cues import cues
+from claimtrack.cues import source_kinds
 from claimtrack.migrate import MigrationError, backup_sqlite, migrate
 from claimtrack.models import (
     SCHEMA_VERSION,
@@ -58,7 +58,7 @@ from claimtrack.models import (
     extra_ddl,
     utcnow,
 )
-from claimtrack.records import Claim, Extraction
+from claimtrack.records import Article, Claim, Extraction
 from claimtrack.source_names import alias_lang, aliases_seen
 
 DEFAULT_DB = "claimtrack.db"
@@ -152,12 +152,16 @@ Outcome = AddResult | StoreError
 # The write path's statements, built once: SQLAlchemy then reuses their compiled form, which
 # matters when thousands of documents go through them.
 _FILE_ID = select(FileRow.id).where(col(FileRow.sha256) == bindparam("sha256"))
+_FILE_ARTICLES = (select(ArticleRow.id).where(col(ArticleRow.file_id) == bindparam("file_id"))
+                  .order_by(col(ArticleRow.index_in_file)))
 _FILE_IDS = select(FileRow.sha256, FileRow.id).where(col(FileRow.sha256).in_(bindparam("digests", expanding=True)))
 _ARTICLE_IDS = select(ArticleRow.sha256, ArticleRow.id).where(
     col(ArticleRow.sha256).in_(bindparam("digests", expanding=True)))
 _SOURCE_IDS = select(SourceRow.name, SourceRow.id).where(col(SourceRow.name).in_(bindparam("names", expanding=True)))
-_INSERT_FILE = insert(FileRow)
-_INSERT_ARTICLE = insert(ArticleRow)
+# Many rows in one statement; each row's id comes back with its digest, as a multi-row insert
+# returns its rows in no promised order.
+_INSERT_FILES = insert(FileRow).returning(col(FileRow.sha256), col(FileRow.id))
+_INSERT_ARTICLES = insert(ArticleRow).returning(col(ArticleRow.sha256), col(ArticleRow.id))
 _INSERT_SOURCE = insert(SourceRow)
 _INSERT_CLAIMS = insert(ClaimRow)
 _ALIASES = select(SourceAliasRow.source_id, SourceAliasRow.alias).where(
@@ -183,7 +187,7 @@ def database_url(db: str | None) -> str:
 
 def source_kind(name: str) -> str:
     """A source's kind from the sources lexicon ('other' for a name as printed)."""
-    return cues().source_kinds.get(name, "other")
+    return source_kinds().get(name, "other")
 
 
 def to_stderr(message: str) -> None:
@@ -270,28 +274,34 @@ class Store:
         try:
             yield batch
         finally:
-            batch.flush()
+            batch.close()
 
-    def already_stored(self, text: str) -> AddResult | None:
+    def already_stored(self, text: str, reader: Reader | None = None) -> AddResult | None:
         """What adding a file of this decoded text would do if it is stored already, else None.
 
-        Lets a caller skip extracting a file it has stored before.
+        Lets a caller skip extracting a file it has stored before. ``reader`` keeps one connection
+        for many lookups.
         """
         digest = sha256_text(text)
 
         def look() -> AddResult | None:
-            with self._engine.connect() as conn:
+            with reader.connection() if reader is not None else self._engine.connect() as conn:
                 file_id = conn.execute(_FILE_ID, {"sha256": digest}).scalar()
                 if file_id is None:
                     return None
-                ids = conn.execute(select(ArticleRow.id).where(col(ArticleRow.file_id) == file_id)
-                                   .order_by(col(ArticleRow.index_in_file))).scalars().all()
+                ids = conn.execute(_FILE_ARTICLES, {"file_id": file_id}).scalars().all()
             return AddResult(0, len(ids), 0, tuple(ids))
 
         try:
             return _retry_when_busy(look)
         except SQLAlchemyError as exc:
+            if reader is not None:
+                reader.close()
             raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
+
+    def reader(self) -> Reader:
+        """A connection to keep for many quick lookups (see :class:`Reader`)."""
+        return Reader(self._engine)
 
     def claims(
         self,
@@ -379,7 +389,7 @@ class Store:
                 with self._engine.connect() as conn, conn.begin():
                     _lock_for_write(conn)
                     known = _Known.read(conn, ready)
-                    outcomes = [_add_isolated(conn, doc, known, seen) for doc in ready]
+                    outcomes = _add_documents(conn, ready, known, seen)
                     # Once per transaction: a figure that many of the documents repeat is written once.
                     figures.refresh(conn, known.figure_keys)
                     return outcomes
@@ -393,6 +403,32 @@ class Store:
             reason = _reason(exc)
             written = iter([StoreError(f"cannot add {doc.path}: {reason}") for doc in ready])
         return [next(written) if isinstance(doc, _Document) else doc for doc in prepared]
+
+
+class Reader:
+    """One connection kept open for many quick lookups: opening a connection for each cost as much
+    as the lookup. Each lookup ends its read transaction, so nothing is held between lookups."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        try:
+            yield self._conn
+        finally:
+            self._conn.rollback()
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except SQLAlchemyError:
+                pass  # a connection that failed: nothing to keep or tell
 
 
 class Batch:
@@ -410,9 +446,17 @@ class Batch:
         self._pending: list[tuple[Extraction, str, Callable[[Outcome], None]]] = []
         self._oldest = 0.0
         self._seen = _Seen()
+        self._reader = store.reader()
 
     def already_stored(self, text: str) -> AddResult | None:
-        return self._store.already_stored(text)
+        return self._store.already_stored(text, self._reader)
+
+    def close(self) -> None:
+        """Store what is queued, and let go of the lookup connection."""
+        try:
+            self.flush()
+        finally:
+            self._reader.close()
 
     def add(self, extraction: Extraction, path: str, done: Callable[[Outcome], None]) -> None:
         if not self._pending:
@@ -440,6 +484,7 @@ class _Document:
     digest: str  # of the file text
     article_texts: tuple[str, ...]
     article_digests: tuple[str, ...]
+    articles: dict[int, Article]  # by index in the file
 
 
 def _prepare(extraction: Extraction, path: str) -> _Document | StoreError:
@@ -463,7 +508,8 @@ def _prepare(extraction: Extraction, path: str) -> _Document | StoreError:
         if error := outside(claim.start, claim.end, f"claim {claim.text!r}"):
             return error
     texts = tuple(text[article.start:article.end] for article in extraction.articles)
-    return _Document(extraction, path, sha256_text(text), texts, tuple(sha256_text(t) for t in texts))
+    return _Document(extraction, path, sha256_text(text), texts, tuple(sha256_text(t) for t in texts),
+                     {article.index: article for article in extraction.articles})
 
 
 @dataclass
@@ -499,88 +545,120 @@ class _Seen:
         self.aliases.clear()
 
 
+def _add_documents(conn: Connection, docs: list[_Document], known: _Known, seen: _Seen) -> list[Outcome]:
+    """The documents of a transaction, written together a table at a time in one savepoint; when
+    that is refused, again one at a time, each in a savepoint of its own, so that only the document
+    at fault is refused (with its reason) and the others are stored all the same."""
+    if len(docs) > 1:
+        try:
+            return list(_add_in_savepoint(conn, docs, known, seen))
+        except (StoreError, DBAPIError) as exc:
+            if isinstance(exc, DBAPIError) and _is_busy(exc):  # the whole transaction is retried
+                raise
+    return [_add_isolated(conn, doc, known, seen) for doc in docs]
+
+
 def _add_isolated(conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> Outcome:
     """One document inside a savepoint: stored whole, or rolled back and refused with the reason."""
-    # Not begin_nested(): its bookkeeping costs as much again per document.
-    conn.exec_driver_sql(_SAVEPOINT)
-    adder = _Adder(conn, doc, known, seen)
     try:
-        result = adder.run()
+        [result] = _add_in_savepoint(conn, [doc], known, seen)
     except StoreError as exc:
-        _roll_back_document(conn, seen)
         return exc
     except DBAPIError as exc:
-        if _is_busy(exc):  # the whole transaction is retried
+        if _is_busy(exc):
             raise
-        _roll_back_document(conn, seen)
         return StoreError(f"cannot add {doc.path}: {_reason(exc)}")
-    conn.exec_driver_sql(_RELEASE)
-    known.files.update(adder.new_files)
-    known.articles.update(adder.new_articles)
     return result
 
 
-def _roll_back_document(conn: Connection, seen: _Seen) -> None:
-    conn.exec_driver_sql(_ROLLBACK_TO)
+def _add_in_savepoint(conn: Connection, docs: list[_Document], known: _Known, seen: _Seen) -> list[AddResult]:
+    """``docs`` whole inside a savepoint, or none of them (rolled back, and the error raised)."""
+    # Not begin_nested(): its bookkeeping costs as much again per savepoint.
+    conn.exec_driver_sql(_SAVEPOINT)
+    writer = _Writer(conn, known, seen)
+    try:
+        results = writer.run(docs)
+    except (StoreError, DBAPIError):
+        conn.exec_driver_sql(_ROLLBACK_TO)
+        conn.exec_driver_sql(_RELEASE)
+        seen.clear()
+        raise
     conn.exec_driver_sql(_RELEASE)
-    seen.clear()
+    known.files.update(writer.new_files)
+    known.articles.update(writer.new_articles)
+    known.figure_keys.update(writer.figure_keys)
+    return results
 
 
-class _Adder:
-    """One document's rows, added through one connection (the caller owns the transaction)."""
+class _Writer:
+    """The rows of some documents, added through one connection (the caller owns the transaction)
+    a table at a time: a statement or two per table whatever the number of documents."""
 
-    def __init__(self, conn: Connection, doc: _Document, known: _Known, seen: _Seen) -> None:
+    def __init__(self, conn: Connection, known: _Known, seen: _Seen) -> None:
         self.conn = conn
-        self.doc = doc
         self.known = known
         self.seen = seen
-        self.source_ids = seen.source_ids
-        self.new_files: dict[str, int] = {}  # what this document added, for ``known`` once it is kept
+        self.new_files: dict[str, int] = {}  # what these documents added, for ``known`` once they are kept
         self.new_articles: dict[str, int] = {}
+        self.figure_keys: set[figures.Key] = set()
 
-    def run(self) -> AddResult:
-        doc = self.doc
-        file_id = self._file_id()
-        new_ids: dict[int, int] = {}  # article index in file -> id, for articles added now
-        article_ids: list[int] = []
-        for article, text, digest in zip(doc.extraction.articles, doc.article_texts, doc.article_digests,
-                                         strict=True):
-            stored = self.known.articles.get(digest) or self.new_articles.get(digest)
-            if stored is None:  # (a text repeated within the file is stored once too)
-                stored = self.new_articles[digest] = self._insert_id(_INSERT_ARTICLE, {
+    def run(self, docs: list[_Document]) -> list[AddResult]:
+        added = self._articles(docs, self._files(docs))  # per document: article index -> id, for those it adds
+        # Claims of an already stored article are stored already.
+        fresh = [(doc, claim, new_ids[claim.article]) for doc, new_ids in zip(docs, added, strict=True)
+                 for claim in doc.extraction.claims if claim.article in new_ids]
+        source_ids = self.seen.source_ids
+        ensure_sources(self.conn, {claim.source for _, claim, _ in fresh if claim.source}, source_ids)
+        rows = [new_claim_row(claim, article_id, source_ids, doc.articles[claim.article])
+                for doc, claim, article_id in fresh]
+        if rows:
+            self.conn.execute(_INSERT_CLAIMS, rows)
+            record_aliases(self.conn, [claim for _, claim, _ in fresh], source_ids, self.seen.aliases)
+            self.figure_keys.update(map(figures.claim_key, rows))
+        return [self._result(doc, new_ids, sum(claim.article in new_ids for claim in doc.extraction.claims))
+                for doc, new_ids in zip(docs, added, strict=True)]
+
+    def _result(self, doc: _Document, new_ids: dict[int, int], claims: int) -> AddResult:
+        ids = tuple(self.known.articles.get(digest) or self.new_articles[digest] for digest in doc.article_digests)
+        return AddResult(len(new_ids), len(ids) - len(new_ids), claims, ids)
+
+    def _files(self, docs: list[_Document]) -> list[int]:
+        """Each document's file id, inserting the files not stored yet."""
+        rows: dict[str, dict[str, Any]] = {}
+        for doc in docs:
+            if doc.digest not in self.known.files and doc.digest not in rows:
+                text, encoding = doc.extraction.text, doc.extraction.encoding
+                rows[doc.digest] = {"path": doc.path, "sha256": doc.digest, "encoding": encoding, "text": text,
+                                    "size_bytes": _size_bytes(doc.path, text, encoding), "added_at": utcnow()}
+        self.new_files = self._insert_ids(_INSERT_FILES, list(rows.values()))
+        return [self.known.files.get(doc.digest) or self.new_files[doc.digest] for doc in docs]
+
+    def _articles(self, docs: list[_Document], file_ids: list[int]) -> list[dict[int, int]]:
+        """Insert the articles not stored yet (a text repeated, in a file or across files, once);
+        per document, the index and id of each article it added."""
+        rows: dict[str, dict[str, Any]] = {}
+        added: list[dict[int, str]] = []  # per document: article index -> digest, for articles it adds
+        for doc, file_id in zip(docs, file_ids, strict=True):
+            mine: dict[int, str] = {}
+            for article, text, digest in zip(doc.extraction.articles, doc.article_texts, doc.article_digests,
+                                             strict=True):
+                if digest in self.known.articles or digest in rows:
+                    continue
+                rows[digest] = {
                     "file_id": file_id, "index_in_file": article.index, "start": article.start,
                     "end": article.end, "text": text, "sha256": digest, "title": article.title,
                     "outlet": article.outlet, "url": article.url, "published": article.published,
-                    "date_source": article.date_source, "lang": article.lang, "added_at": utcnow()})
-                new_ids[article.index] = stored
-            article_ids.append(stored)
-        # Claims of an already stored article are stored already.
-        fresh = [claim for claim in doc.extraction.claims if claim.article in new_ids]
-        ensure_sources(self.conn, {claim.source for claim in fresh if claim.source}, self.source_ids)
-        articles = {article.index: article for article in doc.extraction.articles}
-        rows = [new_claim_row(claim, new_ids[claim.article], self.source_ids, articles[claim.article])
-                for claim in fresh]
-        if rows:
-            self.conn.execute(_INSERT_CLAIMS, rows)
-            record_aliases(self.conn, fresh, self.source_ids, self.seen.aliases)
-            self.known.figure_keys.update(map(figures.claim_key, rows))
-        return AddResult(len(new_ids), len(article_ids) - len(new_ids), len(rows), tuple(article_ids))
+                    "date_source": article.date_source, "lang": article.lang, "added_at": utcnow()}
+                mine[article.index] = digest
+            added.append(mine)
+        self.new_articles = self._insert_ids(_INSERT_ARTICLES, list(rows.values()))
+        return [{index: self.new_articles[digest] for index, digest in mine.items()} for mine in added]
 
-    def _file_id(self) -> int:
-        doc = self.doc
-        stored = self.known.files.get(doc.digest)
-        if stored is not None:
-            return stored
-        text, encoding = doc.extraction.text, doc.extraction.encoding
-        stored = self.new_files[doc.digest] = self._insert_id(_INSERT_FILE, {
-            "path": doc.path, "sha256": doc.digest, "encoding": encoding, "text": text,
-            "size_bytes": _size_bytes(doc.path, text, encoding), "added_at": utcnow()})
-        return stored
-
-    def _insert_id(self, statement: Any, row: dict[str, Any]) -> int:
-        key = self.conn.execute(statement, row).inserted_primary_key
-        assert key is not None
-        return int(key[0])
+    def _insert_ids(self, statement: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert rows keyed by digest in one statement; the id of each, by digest."""
+        if not rows:
+            return {}
+        return {digest: int(row_id) for digest, row_id in self.conn.execute(statement, rows)}
 
 
 class ArticleFacts(Protocol):

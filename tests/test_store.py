@@ -409,3 +409,23 @@ def test_a_refused_document_in_a_batch_takes_only_its_own_rows_back(store: Store
     assert query(db_url, "SELECT name FROM sources ORDER BY name") == [("Civil Defence",), ("Gaza Health Ministry",)]
     assert query(db_url, "SELECT f.path, count(c.id) FROM files f JOIN articles a ON a.file_id = f.id "
                  "JOIN claims c ON c.article_id = a.id GROUP BY f.path ORDER BY f.path") == [("0.txt", 1), ("2.txt", 1)]
+
+
+def test_a_document_the_database_refuses_in_a_batch_takes_only_its_own_rows_back(store: Store, db_url: str) -> None:
+    # The batch is written a table at a time; the database refusing one row (a claim without a
+    # metric) sends it back to one savepoint per document, and only that document is refused.
+    texts = [f"{EN}Report {n}: 12 were killed.\n" for n in range(4)]
+    docs = [extraction(text, (claim("12", "killed", 12, source="Civil Defence", text=text),)) for text in texts]
+    bad = docs[2].claims[0]
+    docs[2] = extraction(texts[2], (Claim(**{**{f: getattr(bad, f) for f in bad.__dataclass_fields__},
+                                            "metric": None}),))
+    outcomes: list[AddResult | StoreError] = []
+    with store.batch() as batch:
+        for n, doc in enumerate(docs):
+            batch.add(doc, f"{n}.txt", outcomes.append)
+    assert [type(outcome) for outcome in outcomes] == [AddResult, AddResult, StoreError, AddResult]
+    assert str(outcomes[2]).startswith("cannot add 2.txt:")
+    assert query(db_url, "SELECT f.path, count(c.id) FROM files f JOIN articles a ON a.file_id = f.id "
+                 "JOIN claims c ON c.article_id = a.id GROUP BY f.path ORDER BY f.path") == [
+        ("0.txt", 1), ("1.txt", 1), ("3.txt", 1)]
+    assert query(db_url, "SELECT count(*) FROM figures") == [(1,)]  # the three stored claims repeat one figure
