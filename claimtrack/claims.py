@@ -467,7 +467,8 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         for m in table.find_all(tokens):
             if m.value == "cumulative" and _compares(tokens, m.first):
                 continue
-            if barrier < m.first and m.last < first:
+            if (barrier < m.first or m.value == "event") and m.last < first:
+                # (an incident named before a colon is what follows it: "انفجارات البيجر: 12 قتيلا")
                 d = first - m.last
             elif last < m.first and m.last < clause_end:
                 d = m.first - last
