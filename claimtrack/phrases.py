@@ -22,7 +22,8 @@ from claimtrack.text import fold_term
 T = TypeVar("T")
 
 TOKEN_RE: Any = regex.compile(
-    r"(?:\p{L}|\p{M})++(?:['\-](?:\p{L}|\p{M})++)*+|\d++(?:[.,،٬٫]\d++)*+|[^\s\p{L}\p{M}\d]",
+    # An initialism ("U.S.", "U.N.") is one word, so that a name or a clause does not stop at its dots.
+    r"(?:\p{Lu}\.){2,}+|(?:\p{L}|\p{M})++(?:['\-](?:\p{L}|\p{M})++)*+|\d++(?:[.,،٬٫]\d++)*+|[^\s\p{L}\p{M}\d]",
     regex.V1,
 )
 
