@@ -2,11 +2,12 @@
 of the same figures, without a :class:`~claimtrack.report.Figure` per row.
 
 ``diff`` over a million claims reads tens of thousands of figures; each costs here one row read
-and one :class:`~claimtrack.report.SeriesRow` built. The rows come from the database in series
-order: by place, series subject and kind of period, then by date with undated figures last, then
-by first claim (claimtrack.series_query asks for them so). So one pass finds each series, its
-same-date groups (for ``disagree``), its changes, drops and jumps, and the running totals and
-daily figures beside it (for ``sum``), through the same flag functions ``series_of`` uses.
+and one :class:`~claimtrack.report.SeriesRow` built. The rows come from the database with each
+place, series subject and kind of period together (claimtrack.series_query reads them so, in
+index order); each kind is put in series order here, by date with undated figures last, then by
+first claim. So one pass finds each series, its same-date groups (for ``disagree``), its
+changes, drops and jumps, and the running totals and daily figures beside it (for ``sum``),
+through the same flag functions ``series_of`` uses.
 ``tests/test_series_rows.py`` holds the two to the same output.
 """
 
@@ -50,12 +51,13 @@ Row = Sequence[Any]
 
 
 def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False) -> list[Series]:
-    """The series of ``metric`` from its figure rows (:data:`COLUMNS`, in series order), flagged,
+    """The series of ``metric`` from its figure rows (:data:`COLUMNS`, each place, series subject
+    and kind of period together, in any order within), flagged,
     most rows first, as :func:`claimtrack.report.series_of` orders them."""
     built: list[tuple[int, Series]] = []  # each with its least first claim: the order of equal series
     figures = _Figures()
     for (location, subject_key), block in groupby(rows, key=itemgetter(LOCATION, SUBJECT_KEY)):
-        kinds = [(kind, list(members)) for kind, members in groupby(block, key=itemgetter(KIND))]
+        kinds = [(kind, _in_date_order(members)) for kind, members in groupby(block, key=itemgetter(KIND))]
         sums = _not_adding_up(kinds, figures)
         for kind, members in kinds:
             disagree = _disagreeing(members)
@@ -167,6 +169,20 @@ def _not_adding_up(kinds: list[tuple[str, list[Row]]], figures: _Figures) -> set
             if date is not None and row[QUALIFIER] == "exact" and row[VALUE_MAX] is None:
                 into[(row[SOURCE],)][date].append((_value(row), row[FIRST]))
     return not_adding_up(totals, dailies)
+
+
+def _in_date_order(members: Iterable[Row]) -> list[Row]:
+    """Rows of one series in series order: by date, undated ones last, then by first claim."""
+    dated: list[Row] = []
+    undated: list[Row] = []
+    for row in members:
+        (undated if row[DATE] is None else dated).append(row)
+    dated.sort(key=_DATE_FIRST)
+    undated.sort(key=_FIRST)
+    return dated + undated
+
+
+_DATE_FIRST, _FIRST = itemgetter(DATE, FIRST), itemgetter(FIRST)
 
 
 def _by_source(members: list[Row]) -> list[tuple[str | None, list[Row]]]:
