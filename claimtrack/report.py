@@ -110,7 +110,8 @@ class SeriesRow:
     ``change``/``change_pct`` compare it with the previous row; both are None for the first row,
     and when either row is undated (an undated figure has no place in time to change from).
     ``change_pct`` is None too when the previous value is 0. ``outlet``, ``article_id`` and
-    ``claim_id`` are those of its first appearance; the ``*_ids`` and ``outlets`` fields list all.
+    ``claim_id`` are those of its first appearance; the ``*_ids`` and ``outlets`` fields list all,
+    ``article_count`` and ``outlet_count`` count them (claimtrack.series_rows counts without listing).
     """
 
     date: dt.date | None
@@ -130,6 +131,14 @@ class SeriesRow:
     outlets: tuple[str, ...] = ()
     review: tuple[str, ...] = ()
     corrected: bool = False
+
+    @property
+    def article_count(self) -> int:
+        return len(self.article_ids)
+
+    @property
+    def outlet_count(self) -> int:
+        return len(self.outlets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,8 +488,8 @@ def _row_to_json(row: SeriesRow) -> dict[str, object]:
         "article_id": row.article_id,
         "claim_id": row.claim_id,
         "flags": list(row.flags),
-        "article_count": len(row.article_ids),
-        "outlet_count": len(row.outlets),
+        "article_count": row.article_count,
+        "outlet_count": row.outlet_count,
         "claim_ids": list(row.claim_ids),
         "article_ids": list(row.article_ids),
         "outlets": list(row.outlets),
@@ -505,7 +514,7 @@ def series_to_csv_rows(series: Sequence[Series]) -> list[list[str]]:
                 s.metric, s.location, s.subject, s.period, s.source if s.by_source else None,
                 row.date.isoformat() if row.date else None, row.value, row.value_max, row.qualifier,
                 row.change, row.change_pct, row.source, _joined(row.via), row.outlet, row.article_id, row.claim_id,
-                _joined(row.flags), len(row.article_ids), len(row.outlets), _joined(row.outlets),
+                _joined(row.flags), row.article_count, row.outlet_count, _joined(row.outlets),
                 _joined(row.article_ids), _joined(row.claim_ids), _joined(row.review), "yes" if row.corrected else "",
             ]
             out.append(["" if cell is None else str(cell) for cell in cells])

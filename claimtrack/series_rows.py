@@ -17,6 +17,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -94,21 +95,19 @@ class _Figures:
                                          for v, row in zip(values, members, strict=True)]) if cumulative else set()
         jumps = jumps_in(dates, changes)
         vias = self.vias
-        built = []
+        built: list[SeriesRow] = []
         for index, row in enumerate(members):
             first = row[FIRST]
             flags = _FLAGS[index in drops, first in disagree, index in jumps, first in sums]
             relays = vias.get(row[VIA])
             if relays is None:
                 relays = vias[row[VIA]] = tuple(json.loads(row[VIA]))
-            claim_ids = tuple(map(int, row[CLAIMS].split(",")))
-            article_ids = tuple(map(int, row[ARTICLES].split(",")))
-            outlets = tuple(row[OUTLETS].split(LIST_SEP)) if row[OUTLETS] else ()
-            built.append(SeriesRow(
+            articles, outlets = row[ARTICLES], row[OUTLETS]
+            built.append(StoredRow(
                 dates[index], values[index], row[VALUE_MAX], row[QUALIFIER], changes[index], shares[index],
-                row[SOURCE], relays, outlets[0] if outlets else None, article_ids[0], claim_ids[0], flags,
-                claim_ids, article_ids, outlets, tuple(row[REVIEW].split(",")) if row[REVIEW] else (),
-                bool(row[CORRECTED]),
+                row[SOURCE], relays, outlets.partition(LIST_SEP)[0] if outlets else None,
+                int(articles.partition(",")[0]), first, flags, row[CLAIMS], articles, outlets,
+                tuple(row[REVIEW].split(",")) if row[REVIEW] else (), bool(row[CORRECTED]),
             ))
         return built
 
@@ -118,6 +117,89 @@ class _Figures:
         if known is None and value is not None:
             known = self.dates[value] = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         return known
+
+
+class StoredRow(SeriesRow):
+    """A series row as the figures table holds it: its claim ids, article ids and outlets are kept
+    as the table's text until first read, then parsed once.
+
+    diff's table shows only the first of each and how many there are; parsing the 360,000 ids of
+    a metric over a million claims was a fifth of its time. Equal to the :class:`SeriesRow` of the
+    same values.
+    """
+
+    __slots__ = ("_claims", "_articles", "_outlets")
+
+    # Every field set here, as SeriesRow's own __init__ would (one call per row, not two).
+    def __init__(self, date: dt.date | None, value: Number, value_max: int | None, qualifier: str,
+                 change: Number | None, change_pct: float | None, source: str | None, via: tuple[str, ...],
+                 outlet: str | None, article_id: int, claim_id: int, flags: tuple[str, ...], claims: str,
+                 articles: str, outlets: str, review: tuple[str, ...], corrected: bool) -> None:
+        self.date, self.value, self.value_max, self.qualifier = date, value, value_max, qualifier
+        self.change, self.change_pct, self.source, self.via = change, change_pct, source, via
+        self.outlet, self.article_id, self.claim_id, self.flags = outlet, article_id, claim_id, flags
+        self._claims: str | tuple[int, ...] = claims
+        self._articles: str | tuple[int, ...] = articles
+        self._outlets: str | tuple[str, ...] = outlets
+        self.review, self.corrected = review, corrected
+
+    @property
+    def claim_ids(self) -> tuple[int, ...]:
+        if isinstance(self._claims, str):
+            self._claims = _ids(self._claims)
+        return self._claims
+
+    @claim_ids.setter
+    def claim_ids(self, value: tuple[int, ...]) -> None:
+        self._claims = value
+
+    @property
+    def article_ids(self) -> tuple[int, ...]:
+        if isinstance(self._articles, str):
+            self._articles = _ids(self._articles)
+        return self._articles
+
+    @article_ids.setter
+    def article_ids(self, value: tuple[int, ...]) -> None:
+        self._articles = value
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        if isinstance(self._outlets, str):
+            self._outlets = tuple(self._outlets.split(LIST_SEP)) if self._outlets else ()
+        return self._outlets
+
+    @outlets.setter
+    def outlets(self, value: tuple[str, ...]) -> None:
+        self._outlets = value
+
+    @property
+    def article_count(self) -> int:
+        articles = self._articles
+        return articles.count(",") + 1 if isinstance(articles, str) else len(articles)
+
+    @property
+    def outlet_count(self) -> int:
+        outlets = self._outlets
+        if isinstance(outlets, str):
+            return outlets.count(LIST_SEP) + 1 if outlets else 0
+        return len(outlets)
+
+    def __eq__(self, other: object) -> bool:
+        # SeriesRow's own __eq__ compares rows of one class only.
+        if not isinstance(other, SeriesRow):
+            return NotImplemented
+        return _values(self) == _values(other)
+
+    __hash__ = SeriesRow.__hash__
+
+
+def _ids(text: str) -> tuple[int, ...]:
+    return tuple(map(int, text.split(",")))
+
+
+def _values(row: SeriesRow) -> tuple[Any, ...]:
+    return tuple(getattr(row, field.name) for field in fields(SeriesRow))
 
 
 # A row's flags by (drop, disagree, jump, sum), worked out once for every combination.

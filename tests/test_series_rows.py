@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -10,8 +11,8 @@ from typing import Any
 import pytest
 
 from claimtrack.figures import LIST_SEP
-from claimtrack.report import Figure, series_of, series_subject
-from claimtrack.series_rows import COLUMNS, series_from_rows
+from claimtrack.report import Figure, SeriesRow, series_of, series_subject
+from claimtrack.series_rows import COLUMNS, StoredRow, series_from_rows
 
 START = dt.date(2025, 3, 1)
 SOURCES = ("Health Ministry", "Red Crescent", "UN", None)
@@ -84,3 +85,28 @@ def test_every_flag_is_compared() -> None:
 
 def test_no_rows_no_series() -> None:
     assert series_from_rows("killed", []) == [] == series_of([])
+
+
+def stored_and_parsed(outlets: tuple[str, ...]) -> tuple[StoredRow, SeriesRow]:
+    """One row as the figures table gives it, and the same row with its lists given whole."""
+    common = (START, 42, None, "exact", 2, 5.0, "UN", ("AFP",), outlets[0] if outlets else None, 7, 3, ("jump",))
+    lists = ((3, 12, 40), (7, 2, 9), outlets)
+    stored = StoredRow(*common, "3,12,40", "7,2,9", LIST_SEP.join(outlets), ("verified",), False)
+    return stored, SeriesRow(*common, *lists, ("verified",), False)
+
+
+@pytest.mark.parametrize("outlets", [(), ("BBC",), ("وكالة", "BBC", "")])
+def test_stored_rows_read_their_lists_from_the_text(outlets: tuple[str, ...]) -> None:
+    stored, parsed = stored_and_parsed(outlets)
+    assert (stored.article_count, stored.outlet_count) == (3, len(outlets))  # counted before they are read
+    assert stored == parsed and parsed == stored and hash(stored) == hash(parsed)
+    assert (stored.claim_ids, stored.article_ids, stored.outlets) == ((3, 12, 40), (7, 2, 9), outlets)
+    assert (stored.article_count, stored.outlet_count) == (3, len(outlets))  # and after
+    assert stored != SeriesRow(*[getattr(parsed, f.name) for f in dataclasses.fields(SeriesRow)][:12], (3,))
+
+
+def test_stored_rows_take_new_lists() -> None:
+    stored, _ = stored_and_parsed(("BBC",))
+    stored.claim_ids, stored.article_ids, stored.outlets = (1,), (2,), ()
+    assert (stored.claim_ids, stored.article_ids, stored.outlets, stored.article_count, stored.outlet_count) == (
+        (1,), (2,), (), 1, 0)
