@@ -49,7 +49,7 @@ COLUMNS = ("location", "series_subject", "period_kind", "source", "figure_date",
  ARTICLES, OUTLETS, REVIEW, CORRECTED) = range(len(COLUMNS))
 
 Row = Sequence[Any]
-_DATE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(FIRST), itemgetter(DATE, FIRST)
+_DATE, _SOURCE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(SOURCE), itemgetter(FIRST), itemgetter(DATE, FIRST)
 
 
 def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False) -> list[Series]:
@@ -229,18 +229,12 @@ def _value(row: Row) -> Number:
 def _disagreeing(members: list[Row]) -> set[int]:
     """First claims of figures another source contradicts on the same date (members in series order)."""
     found: set[int] = set()
-    dates = list(map(_DATE, members))  # as read: equal texts are equal dates
-    ends = [index for index in range(1, len(dates)) if dates[index] != dates[index - 1]]
-    ends.append(len(dates))
-    start = 0
-    for end in ends:
-        if dates[start] is None:
+    for date, same_date in groupby(members, key=_DATE):  # as read: equal texts are equal dates
+        if date is None:
             break  # undated figures come last
-        if end - start > 1:
-            group = members[start:end]
-            if len({row[SOURCE] for row in group}) > 1:
-                found |= contradicted([(row[SOURCE], _value(row), row[VALUE_MAX], row[FIRST]) for row in group])
-        start = end
+        group = list(same_date)
+        if len(group) > 1 and len(set(map(_SOURCE, group))) > 1:
+            found |= contradicted([(row[SOURCE], _value(row), row[VALUE_MAX], row[FIRST]) for row in group])
     return found
 
 
