@@ -257,13 +257,12 @@ def _not_adding_up(kinds: list[tuple[str, list[Row]]], dates: dict[Any, dt.date 
 
 def _in_date_order(members: Iterable[Row]) -> list[Row]:
     """Rows of one series in series order: by date, undated ones last, then by first claim."""
-    rows = list(members)
+    rows = sorted(members, key=_FIRST)
     dated = [row for row in rows if row[DATE] is not None]
-    if len(dated) == len(rows):  # the usual case
-        rows.sort(key=_DATE_FIRST)
-        return rows
-    dated.sort(key=_DATE_FIRST)
-    return dated + sorted((row for row in rows if row[DATE] is None), key=_FIRST)
+    dated.sort(key=_DATE)  # stable: by first claim within a date
+    if len(dated) < len(rows):
+        dated += [row for row in rows if row[DATE] is None]
+    return dated
 
 
 def _by_source(members: list[Row]) -> list[tuple[str | None, list[Row]]]:
