@@ -54,8 +54,8 @@ _DATE, _SOURCE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(SOURCE), item
 
 def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False) -> list[Series]:
     """The series of ``metric`` from its figure rows (:data:`COLUMNS`, each place, series subject
-    and kind of period together, in any order within), flagged,
-    most rows first, as :func:`claimtrack.report.series_of` orders them."""
+    and kind of period together, in any order within), flagged, most rows first, as
+    :func:`claimtrack.report.series_of` orders them."""
     built: list[tuple[int, Series]] = []  # each with its least first claim: the order of equal series
     texts = _Texts()
     for (location, subject_key), block in groupby(rows, key=itemgetter(LOCATION, SUBJECT_KEY)):
@@ -125,7 +125,8 @@ def _flags(members: list[Row], drops: set[int], jumps: set[int], disagree: set[i
 class StoredRow(SeriesRow):
     """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works
     out for it. Its claim ids, article ids and outlets, and the first article and outlet, are kept
-    as the table's text until first read, then parsed once.
+    as the table's text until first read, then parsed once; they cannot be set (rows are never
+    changed once built).
 
     diff's table shows only the first of each and how many there are; parsing the 360,000 ids of
     a metric over a million claims was a fifth of its time. Equal to the :class:`SeriesRow` of the
@@ -154,31 +155,31 @@ class StoredRow(SeriesRow):
         self.corrected = bool(corrected)
 
     @property
-    def article_id(self) -> int:  # type: ignore[override]  # read-only: rows are never changed once built
+    def article_id(self) -> int:  # type: ignore[override]  # read-only
         articles = self._articles
         return int(articles.partition(",")[0]) if isinstance(articles, str) else articles[0]
 
     @property
-    def outlet(self) -> str | None:  # type: ignore[override]  # read-only: rows are never changed once built
+    def outlet(self) -> str | None:  # type: ignore[override]  # read-only
         outlets = self._outlets
         if isinstance(outlets, str):
             return outlets.partition(LIST_SEP)[0] if outlets else None
         return outlets[0] if outlets else None
 
     @property
-    def claim_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only: rows are never changed once built
+    def claim_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
         if isinstance(self._claims, str):
             self._claims = _ids(self._claims)
         return self._claims
 
     @property
-    def article_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only: rows are never changed once built
+    def article_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
         if isinstance(self._articles, str):
             self._articles = _ids(self._articles)
         return self._articles
 
     @property
-    def outlets(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only: rows are never changed once built
+    def outlets(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
         if isinstance(self._outlets, str):
             self._outlets = tuple(self._outlets.split(LIST_SEP)) if self._outlets else ()
         return self._outlets
