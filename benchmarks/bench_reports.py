@@ -2,7 +2,7 @@
 
 Run on demand (not part of the tests):
 
-    python benchmarks/bench_reports.py [--claims 1000000] [--articles 50000] [--db PATH] [--keep]
+    python benchmarks/bench_reports.py [--claims 1000000] [--articles 50000] [--db PATH] [--keep] [--tables]
 
 It builds an SQLite database through claimtrack's own schema, inserting rows directly (no
 extraction), shaped like wire reporting: every day each source of each place issues one bulletin
@@ -12,8 +12,9 @@ many outlets. The claims are then grouped into the figures table by the function
 migration uses (claimtrack.figures.rebuild). Then it times, through the library and through the
 CLI (output thrown away), and prints seconds for: ``diff --metric killed``, the same narrowed to
 one place, and to one outlet (which groups that outlet's claims afresh), and ``claims --source X``
-(the CLI's default 50 claims and the count of all that match). The target is 0.5 s for each
-library call but the outlet one, which has none. A database given with --db is reused when it already exists.
+(the CLI's default 50 claims and the count of all that match); with --tables, diff's tables of
+every series too. The target is 0.5 s for each library call but the outlet one, which has none.
+A database given with --db is reused when it already exists.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def report_timings(db: str) -> dict[str, float]:
         claims = sum(len(r.claim_ids) for s in series for r in s.rows)
         print(f"diff --metric killed: {len(series)} series, {rows:,} rows standing for {claims:,} claims")
         rows = figure_rows(store, killed)
-        timed("  database: the figures table's rows in series order", lambda: figure_rows(store, killed))
+        timed("  database: the figures table's rows in index order", lambda: figure_rows(store, killed))
         timed("  python: series rows and flags from those rows",
               lambda: paused(lambda: series_from_rows("killed", rows)))
         figures = fetch_figures(store, by_outlet)
@@ -250,8 +251,11 @@ def report_timings(db: str) -> dict[str, float]:
         }
 
 
-def cli_timings(db: str) -> None:
-    """Time the commands themselves, output thrown away."""
+def cli_timings(db: str, tables: bool) -> None:
+    """Time the commands themselves, output thrown away (the tables of every series only when asked:
+    drawing 60,000 rows takes minutes)."""
+    if tables:
+        timed("cli: diff --metric killed (tables)", lambda: run_cli("diff", "--metric", "killed", "--db", db), runs=1)
     timed("cli: diff --metric killed --json", lambda: run_cli("diff", "--metric", "killed", "--db", db, "--json"))
     timed("cli: diff --metric killed --csv", lambda: run_cli("diff", "--metric", "killed", "--db", db, "--csv"))
     timed(f"cli: diff --metric killed --location {PLACE} --since (30 days)",
@@ -266,6 +270,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50_000)
     parser.add_argument("--db", type=Path, help="database to build, or to reuse when it exists")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument("--tables", action="store_true", help="time diff's tables too (minutes)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="claimtrack-bench-"))
     path = args.db or folder / "bench.db"
@@ -276,7 +281,7 @@ def main() -> None:
               f"{time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
     db = str(path)
     targets = report_timings(db)
-    cli_timings(db)
+    cli_timings(db, args.tables)
     if not args.db and not args.keep:
         for leftover in folder.iterdir():
             leftover.unlink()

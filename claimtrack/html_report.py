@@ -182,7 +182,7 @@ def _table_row(row: SeriesRow, quote: Quote | None) -> str:
 
 def _printed_by(row: SeriesRow) -> str:
     outlets = "<br>".join(f'<span dir="auto">{escape(outlet)}</span>' for outlet in row.outlets) or "—"
-    count = len(row.article_ids)
+    count = row.article_count
     articles = f"article {row.article_id}" if count <= 1 else f"{count} articles, first {row.article_id}"
     return f'{outlets}<div class="more">{escape(articles)} · claim {row.claim_id}</div>'
 

@@ -44,7 +44,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import TypeVar
 
 from claimtrack.cues import cues
@@ -110,7 +110,8 @@ class SeriesRow:
     ``change``/``change_pct`` compare it with the previous row; both are None for the first row,
     and when either row is undated (an undated figure has no place in time to change from).
     ``change_pct`` is None too when the previous value is 0. ``outlet``, ``article_id`` and
-    ``claim_id`` are those of its first appearance; the ``*_ids`` and ``outlets`` fields list all.
+    ``claim_id`` are those of its first appearance; the ``*_ids`` and ``outlets`` fields list all,
+    ``article_count`` and ``outlet_count`` count them (claimtrack.series_rows counts without listing).
     """
 
     date: dt.date | None
@@ -130,6 +131,14 @@ class SeriesRow:
     outlets: tuple[str, ...] = ()
     review: tuple[str, ...] = ()
     corrected: bool = False
+
+    @property
+    def article_count(self) -> int:
+        return len(self.article_ids)
+
+    @property
+    def outlet_count(self) -> int:
+        return len(self.outlets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,12 +373,12 @@ def _figure(figure: Figure) -> tuple[Number, int | None]:
 
 def _rows(figures: list[Figure], cumulative: bool, marks: dict[int, set[str]]) -> tuple[SeriesRow, ...]:
     ordered = sorted(figures, key=_order)
-    changes = [_change(prev, fig) for prev, fig in zip([None, *ordered], ordered, strict=False)]
     dates = [figure.date for figure in ordered]
+    changes, shares = changes_in(dates, [figure.value for figure in ordered])
     drops = drops_in(dates, [f.value for f in ordered], [_upper(f) for f in ordered]) if cumulative else set()
-    jumps = jumps_in(dates, [change for change, _ in changes])
+    jumps = jumps_in(dates, changes)
     rows = []
-    for index, (figure, (change, change_pct)) in enumerate(zip(ordered, changes, strict=True)):
+    for index, (figure, change, change_pct) in enumerate(zip(ordered, changes, shares, strict=True)):
         marked = marks.get(figure.first_claim)
         flags: tuple[str, ...] = ()
         if marked or index in drops or index in jumps:  # most rows have none: skip building them
@@ -406,7 +415,9 @@ def drops_in(dates: Sequence[dt.date | None], values: Sequence[Number], uppers: 
             highest_today = None
         if highest_before is not None and uppers[index] < highest_before:
             found.add(index)
-        highest_today = _max(highest_today, values[index])
+        value = values[index]
+        if highest_today is None or value > highest_today:  # _max, spelled out: once per row
+            highest_today = value
     return found
 
 
@@ -435,18 +446,22 @@ def _max(a: Number | None, b: Number | None) -> Number | None:
     return max(a, b)
 
 
-def _change(previous: Figure | None, figure: Figure) -> tuple[Number | None, float | None]:
-    if previous is None or previous.date is None or figure.date is None:
-        return None, None
-    return change_from(previous.value, figure.value)
-
-
-def change_from(previous: Number, value: Number) -> tuple[Number, float | None]:
-    """The change from the previous row's value, and as a percentage of it (None from 0)."""
-    change = value - previous
-    if previous == 0:
-        return change, None
-    return change, round(change / previous * 100, 1)
+def changes_in(dates: Sequence[dt.date | None], values: Sequence[Number]) -> tuple[list[Number | None],
+                                                                                 list[float | None]]:
+    """Each row's change from the previous row's value, and as a percentage of it (rows in series
+    order): None for the first row and beside an undated row, the percentage None from 0."""
+    changes: list[Number | None] = [None] if values else []
+    shares: list[float | None] = [None] if values else []
+    shifted = zip(islice(dates, 1, None), islice(values, 1, None), strict=True)
+    for before, previous, (date, value) in zip(dates, values, shifted, strict=False):  # shifted: one fewer
+        if before is None or date is None:
+            changes.append(None)
+            shares.append(None)
+        else:
+            change = value - previous
+            changes.append(change)
+            shares.append(None if previous == 0 else round(change / previous * 100, 1))
+    return changes, shares
 
 
 def series_to_json(series: Sequence[Series]) -> list[dict[str, object]]:
@@ -479,8 +494,8 @@ def _row_to_json(row: SeriesRow) -> dict[str, object]:
         "article_id": row.article_id,
         "claim_id": row.claim_id,
         "flags": list(row.flags),
-        "article_count": len(row.article_ids),
-        "outlet_count": len(row.outlets),
+        "article_count": row.article_count,
+        "outlet_count": row.outlet_count,
         "claim_ids": list(row.claim_ids),
         "article_ids": list(row.article_ids),
         "outlets": list(row.outlets),
@@ -505,7 +520,7 @@ def series_to_csv_rows(series: Sequence[Series]) -> list[list[str]]:
                 s.metric, s.location, s.subject, s.period, s.source if s.by_source else None,
                 row.date.isoformat() if row.date else None, row.value, row.value_max, row.qualifier,
                 row.change, row.change_pct, row.source, _joined(row.via), row.outlet, row.article_id, row.claim_id,
-                _joined(row.flags), len(row.article_ids), len(row.outlets), _joined(row.outlets),
+                _joined(row.flags), row.article_count, row.outlet_count, _joined(row.outlets),
                 _joined(row.article_ids), _joined(row.claim_ids), _joined(row.review), "yes" if row.corrected else "",
             ]
             out.append(["" if cell is None else str(cell) for cell in cells])

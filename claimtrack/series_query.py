@@ -80,7 +80,7 @@ def figure_rows(store: Store, filters: Filters) -> list[tuple[Any, ...]]:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         conn = session.connection()
         with _page_cache(conn):
-            result = conn.execute(_in_series_order(filters, sources))
+            result = conn.execute(_by_series(filters, sources))
             try:
                 # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
                 # fifth to the read, and series_rows takes a date as text or as a date.
@@ -159,12 +159,16 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _in_series_order(filters: Filters, sources: Sequence[str] | None) -> Any:
-    """The figure rows series_rows reads, in the order it reads them."""
+def _by_series(filters: Filters, sources: Sequence[str] | None) -> Any:
+    """The figure rows series_rows reads, each place, subject and kind of period together.
+
+    In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
+    nothing; series_rows puts each kind of period in date order. Sorting by date and first claim
+    here made SQLite sort every row through a temporary B-tree, a third of the read.
+    """
     f = _figures.c
     return (_from_table(filters, sources, series_rows.COLUMNS)
-            .order_by(f.location, f.series_subject, f.period_kind, f.figure_date.is_(None), f.figure_date,
-                      f.first_claim))
+            .order_by(f.location, f.series_subject, f.period_kind, f.source, f.figure_date))
 
 
 def _from_table(filters: Filters, sources: Sequence[str] | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -10,8 +11,8 @@ from typing import Any
 import pytest
 
 from claimtrack.figures import LIST_SEP
-from claimtrack.report import Figure, series_of, series_subject
-from claimtrack.series_rows import COLUMNS, series_from_rows
+from claimtrack.report import Figure, SeriesRow, series_of, series_subject
+from claimtrack.series_rows import COLUMNS, StoredRow, series_from_rows
 
 START = dt.date(2025, 3, 1)
 SOURCES = ("Health Ministry", "Red Crescent", "UN", None)
@@ -43,7 +44,8 @@ def wire_figures(seed: int, count: int = 400) -> list[Figure]:
 
 
 def rows_of(figures: list[Figure]) -> list[tuple[Any, ...]]:
-    """The figures as the figures table holds them, in the order the database gives them."""
+    """The figures as the figures table holds them, each place, series subject and kind of period
+    together (as the database gives them), in no particular order within."""
     rows = []
     for f in figures:
         real = f.value if isinstance(f.value, float) else None
@@ -55,13 +57,13 @@ def rows_of(figures: list[Figure]) -> list[tuple[Any, ...]]:
                "article_ids": ",".join(map(str, f.article_ids)), "outlets": LIST_SEP.join(f.outlets),
                "review": ",".join(f.review), "corrected": f.corrected}
         rows.append(tuple(row[name] for name in COLUMNS))
+    random.Random(len(rows)).shuffle(rows)
 
-    def order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        location, subject, kind, date, first = row[0], row[1], row[2], row[4], row[9]
-        return (location is not None, location or "", subject is not None, subject or "", kind, date is None,
-                date or dt.date.min, first)
+    def block(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        location, subject, kind = row[0], row[1], row[2]
+        return (location is not None, location or "", subject is not None, subject or "", kind)
 
-    return sorted(rows, key=order)
+    return sorted(rows, key=block)  # stable: shuffled within each block
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -83,3 +85,25 @@ def test_every_flag_is_compared() -> None:
 
 def test_no_rows_no_series() -> None:
     assert series_from_rows("killed", []) == [] == series_of([])
+
+
+def stored_and_parsed(outlets: tuple[str, ...]) -> tuple[StoredRow, SeriesRow]:
+    """One row built from the figures table's row, and the same row with its lists given whole."""
+    table_row = ("Gaza", None, "cumulative", "UN", START.isoformat(), 42, None, None, "exact", 3, None, '["AFP"]',
+                 "3,12,40", "7,2,9", LIST_SEP.join(outlets), "verified", 0)
+    stored = StoredRow(table_row, START, 42, 2, 5.0, ("jump",), ("AFP",), ("verified",))
+    parsed = SeriesRow(START, 42, None, "exact", 2, 5.0, "UN", ("AFP",), outlets[0] if outlets else None, 7, 3,
+                       ("jump",), (3, 12, 40), (7, 2, 9), outlets, ("verified",), False)
+    return stored, parsed
+
+
+@pytest.mark.parametrize("outlets", [(), ("BBC",), ("وكالة", "BBC", ""), ("", "BBC")])
+def test_stored_rows_read_their_lists_from_the_text(outlets: tuple[str, ...]) -> None:
+    stored, parsed = stored_and_parsed(outlets)
+    # counted and read in part before the lists are parsed, then after
+    for _ in range(2):
+        assert (stored.article_count, stored.outlet_count) == (3, len(outlets))
+        assert (stored.article_id, stored.outlet) == (7, outlets[0] if outlets else None)
+        assert (stored.claim_ids, stored.article_ids, stored.outlets) == ((3, 12, 40), (7, 2, 9), outlets)
+    assert stored == parsed and parsed == stored and hash(stored) == hash(parsed)
+    assert stored != dataclasses.replace(parsed, claim_ids=(3,)) and stored != (3, 12, 40)

@@ -29,8 +29,8 @@ def series_table(series: Series) -> Table:
             source += " (via " + ", ".join(row.via) + ")"
         table.add_row(row.date.isoformat() if row.date else "undated",
                       value_text(row.value, row.value_max, row.qualifier), change, pct, source,
-                      _with_more(row.outlet or "", len(row.outlets)),
-                      _with_more(str(row.article_id), len(row.article_ids)), str(row.claim_id), flags_text(row))
+                      _with_more(row.outlet or "", row.outlet_count),
+                      _with_more(str(row.article_id), row.article_count), str(row.claim_id), flags_text(row))
     return table
 
 
