@@ -150,6 +150,7 @@ def _headed(tokens: list[Token], lo: int, hi: int) -> bool:
 
 
 ARTICLES = frozenset({"a", "an", "the"})
+PRONOUNS = frozenset({"he", "she", "they", "it"})
 
 
 def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
@@ -178,8 +179,11 @@ def _looks_like_name(tokens: list[Token], lo: int, hi: int) -> bool:
     if hi <= lo or not tokens[lo].is_word:
         return False
     c = cues()
+    # After a word that heads source names anything may follow: "مدير مستشفى شهداء الأقصى".
+    head = next((k for k in range(lo, hi) if c.source_heads.match_at(tokens, k) is not None), hi)
     for k in range(lo, hi):
-        if tokens[k].text[0].isdigit() or c.metric_nouns.match_at(tokens, k) or c.metric_cues.match_at(tokens, k):
+        if tokens[k].text[0].isdigit() or k < head and (c.metric_nouns.match_at(tokens, k)
+                                                        or c.metric_cues.match_at(tokens, k)):
             return False
     if c.roles.match_at(tokens, lo) and hi - lo <= 2 and c.source_heads.match_at(tokens, lo) is None:
         return False  # "soldiers", "children": counted, not speaking; "medics", "doctors" speak too
@@ -457,6 +461,10 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
     english = tokens[i].text.isascii()
     after = name_after(tokens, last + 1, n)
     relay_verb = c.relay_verbs.match_at(tokens, i) is not None
+    if english and c.told.match_at(tokens, i) is not None:
+        told = _told_by(tokens, i, after, show, place, history)
+        if told is not None:
+            return told
     if english:
         before = name_before(tokens, i, 0)
         candidates = [_before_relative_clause(tokens, before[0]), before, after]
@@ -486,6 +494,31 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
         return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
                            governs_before=english)
     return Attribution(None, (), i, "speech", tokens[i].text, governs_before=english)
+
+
+def _told_by(tokens: list[Token], i: int, heard: tuple[int, int], show: Show, place: str | None,
+             history: History) -> Attribution | None:
+    """"X told Reuters": X speaks and Reuters relays, past an aside between commas
+    ("A U.S. official, speaking on condition of anonymity, told Reuters")."""
+    listener = canonical(tokens, *heard, show, place, history) if heard[1] > heard[0] else None
+    before = name_before(tokens, i, 0)
+    spans = [before]
+    if i > 0 and tokens[i - 1].text == ",":
+        comma = next((k for k in range(i - 2, max(-1, i - MAX_NAME_TOKENS - 2), -1) if tokens[k].text == ","), None)
+        if comma is not None:
+            spans.append(name_before(tokens, comma, 0))
+    if i > 0 and tokens[i - 1].text.lower() in PRONOUNS and history.last is not None:
+        spans = [(i - 1, i)]  # "..., he told AFP": whoever the article quoted last
+    for lo, hi in spans:
+        if (lo, hi) == (i - 1, i) and tokens[lo].text.lower() in PRONOUNS and history.last is not None:
+            speaker = history.last.source
+        else:
+            speaker = canonical(tokens, lo, hi, show, place, history) if hi > lo else None
+        if speaker and speaker != listener:
+            trailing = lo == 0 or tokens[lo - 1].text in ",;"
+            return Attribution(speaker, (listener,) if listener else (), i, "speech",
+                               _span_text(show, tokens, lo, max(heard[1], i + 1)), governs_before=trailing)
+    return None
 
 
 def headline_source(tokens: list[Token], show: Show, place: str | None, history: History) -> Attribution | None:

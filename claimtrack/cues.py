@@ -58,6 +58,7 @@ class ClaimCues:
     relay_seen: PhraseTable[bool]
     affiliated: PhraseTable[bool]
     appositive: PhraseTable[bool]
+    told: PhraseTable[bool]
     tally: PhraseTable[bool]
     relay_verbs: PhraseTable[bool]
     relay_verb_link: PhraseTable[bool]
@@ -97,10 +98,13 @@ def _keyed_words(raw: dict[str, Any], section: str, where: str,
     return out
 
 
-def _flag_list(raw: dict[str, Any], section: str, key: str, where: str) -> list[tuple[str, bool]]:
+def _flag_list(raw: dict[str, Any], section: str, key: str, where: str,
+               optional: bool = False) -> list[tuple[str, bool]]:
     table = raw.get(section, {})
     if not isinstance(table, dict):
         raise LexiconError(f"{where}: [{section}] must be a table")
+    if optional and key not in table:
+        return []  # a rule only one language needs
     return [(w, True) for w in lexicon.strings(table, key, f"{where} [{section}]")]
 
 
@@ -163,8 +167,8 @@ def cues() -> ClaimCues:
     """The merged cue tables of every language (built once)."""
     raws = [(lexicon.load(f"claims.{lang}"), f"claims.{lang}") for lang in LANGS]
 
-    def merged_flags(section: str, key: str) -> PhraseTable[bool]:
-        return PhraseTable(e for raw, where in raws for e in _flag_list(raw, section, key, where))
+    def merged_flags(section: str, key: str, optional: bool = False) -> PhraseTable[bool]:
+        return PhraseTable(e for raw, where in raws for e in _flag_list(raw, section, key, where, optional))
 
     sources, kinds = _sources()
     return ClaimCues(
@@ -185,6 +189,7 @@ def cues() -> ClaimCues:
         relay_seen=merged_flags("attribution", "relay_seen"),
         affiliated=merged_flags("attribution", "affiliated"),
         appositive=merged_flags("attribution", "appositive"),
+        told=merged_flags("attribution", "told", optional=True),
         tally=merged_flags("attribution", "tally"),
         relay_verbs=merged_flags("attribution", "relay_verbs"),
         relay_verb_link=merged_flags("attribution", "relay_verb_link"),
