@@ -259,6 +259,20 @@ def _qualifier_start(tokens: list[Token], first: int, fig: Figure) -> int:
     return k
 
 
+def _fate_of_part(tokens: list[Token], last: int, noun: _Noun) -> Match[str] | None:
+    """A fate told right after "N of the <counted>" that differs from what the noun counts."""
+    if not noun.metric or not _partitive(tokens, last) or noun.last + 1 >= len(tokens):
+        return None
+    table = cues().metric_cues
+    for k in range(noun.last + 1, min(len(tokens), noun.last + 3)):  # past one adverb: "later died"
+        m = table.match_at(tokens, k)
+        if m is not None:
+            return m if m.value in FATE_METRICS and m.value != noun.metric else None
+        if not tokens[k].is_word:
+            break
+    return None
+
+
 def _partitive(tokens: list[Token], last: int) -> bool:
     """Is the figure followed by "of"/"من" (one of four soldiers)?"""
     return last + 1 < len(tokens) and tokens[last + 1].text.lower() in ("of", "من")
@@ -365,6 +379,11 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         subject = noun.role.subject if noun.role else None
     if fig.value == 1 and fig.rule.endswith("words") and (_partitive(tokens, last) or not (noun.role or noun.metric)):
         return None, None  # "one of the deadliest", "one of four soldiers": only "one soldier" counts
+    part_fate = _fate_of_part(tokens, last, noun)
+    if part_fate is not None:
+        # "أربعة من الجرحى فارقوا الحياة", "two of the wounded died": the part's fate is its metric.
+        how.append(("metric", " ".join(part_fate.phrase)))
+        return Reading(part_fate.value, subject, None, "unspecified", f"{fig.rule}|fate", 0.8, tuple(how)), part_fate
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
@@ -385,7 +404,8 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         fate = _nearest_cue(tokens, found, others, start, end, ROLE_CUE_REACH, 0, FATE_METRICS)
         if fate[0] is not None:
             cue, dist = fate
-    if noun.role and noun.role.metric and not listed_fate and (cue is None or cue.value not in FATE_METRICS):
+    if noun.role and noun.role.metric and not listed_fate and (
+            cue is None or cue.value not in FATE_METRICS and not noun.role.yields):
         return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
     died_of_them = (cue is not None and prev is not None and cue.value in FATE_METRICS and cue.value != prev[1].metric
                     and dist <= TIGHT)

@@ -24,6 +24,7 @@ class Role:
 
     subject: str
     metric: str | None
+    yields: bool = False  # the metric holds only when no cue reads the figure ("captured 12 troops")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def _roles(raw: dict[str, Any], where: str) -> list[tuple[str, Role]]:
         metric = entry.get("metric")
         if not isinstance(subject, str) or (metric is not None and metric not in METRICS):
             raise LexiconError(f"{where}: role_nouns #{i + 1} needs a subject and a known metric")
-        role = Role(subject, metric)
+        role = Role(subject, metric, bool(entry.get("yields", False)))
         out.extend((w, role) for w in lexicon.strings(entry, "forms", f"{where} role_nouns #{i + 1}"))
     return out
 

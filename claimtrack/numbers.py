@@ -790,7 +790,7 @@ def _before(pattern: Any, text: str, start: int) -> Any:
 _COORD_AFTER: Any = re.compile(r"(?:\s*+(?:و|and|or|أو|,)\s*+\d++(?:[.,]\d++)*+){0,3}")
 _COORD_BEFORE = regex.compile(r"(?:\d+(?:[.,]\d+)*\s*(?:و|and|or|أو|,)\s*){1,3}$", regex.REVERSE)
 _APPOSITION = regex.compile(r"(?<![\w])[A-Z][\w'-]*,\s*$", regex.REVERSE)
-_APPOSITION_END = re.compile(r"\s*[,)]")
+_APPOSITION_END = re.compile(r"\s*[,;)]")
 _YEAR_SPAN_AFTER = re.compile(r"\s*[-/]\s*\d{4}(?!\d)")
 _YEAR_SPAN_BEFORE = regex.compile(r"\d{4}\s*[-/]\s*$", regex.REVERSE)
 _PREV_WORD = regex.compile(r"(?<!" + _LETTER + r")(" + _LETTER + r"+)[^\w]*$", regex.REVERSE)
