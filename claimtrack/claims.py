@@ -32,6 +32,7 @@ FAR = 3  # extra distance of a bare metric noun used as a cue
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
 LISTED_REACH = 4  # the same, for a cue after both figures to be said of both
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
+FATE_REACH = 5  # words after a counted noun in which the fate of what it counts may stand
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
 
 # Tolls run; actions (a release, a barrage, a raid) happen once.
@@ -260,11 +261,15 @@ def _qualifier_start(tokens: list[Token], first: int, fig: Figure) -> int:
 
 
 def _fate_of_part(tokens: list[Token], last: int, noun: _Noun) -> Match[str] | None:
-    """A fate told right after "N of the <counted>" that differs from what the noun counts."""
-    if not noun.metric or not _partitive(tokens, last) or noun.last + 1 >= len(tokens):
+    """A fate told right after the counted noun that differs from what the noun counts
+    ("N of the wounded later died", "70 refugees are feared to have drowned")."""
+    # A count of people in a state (refugees, hostages, detainees) can meet a fate; a count of the
+    # dead or wounded already is one, and what follows it says where ("30 جثة انتشلت من تحت الأنقاض").
+    if not noun.metric or noun.last + 1 >= len(tokens) or not (
+            _partitive(tokens, last) or noun.metric in STATUS_METRICS):
         return None
     table = cues().metric_cues
-    for k in range(noun.last + 1, min(len(tokens), noun.last + 3)):  # past one adverb: "later died"
+    for k in range(noun.last + 1, min(len(tokens), noun.last + 1 + FATE_REACH)):
         m = table.match_at(tokens, k)
         if m is not None:
             return m if m.value in FATE_METRICS and m.value != noun.metric else None
@@ -327,6 +332,7 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
 
 TOLLS = frozenset({"killed", "wounded", "missing", "detained", "displaced"})
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
+STATUS_METRICS = frozenset({"displaced", "hostages", "detained"})
 
 
 def read_metrics(tokens: list[Token], figures: list[Figure],
