@@ -204,7 +204,7 @@ def test_a_pattern_out_of_time_refuses_the_text(monkeypatch: pytest.MonkeyPatch)
 HELDOUT_SETS = {
     "heldout_like": {"f1": 0.97, "source_acc": 0.96, "qualifier_acc": 0.98, "period_acc": 0.93, "span_acc": 1.0},
     "heldout_more": {"f1": 0.96, "source_acc": 0.95, "qualifier_acc": 0.98, "period_acc": 0.93, "span_acc": 1.0},
-    "heldout_third": {"f1": 0.88, "source_acc": 0.90, "qualifier_acc": 0.98, "period_acc": 0.78, "span_acc": 1.0},
+    "heldout_third": {"f1": 0.88, "source_acc": 0.90, "qualifier_acc": 0.98, "period_acc": 0.83, "span_acc": 1.0},
 }
 
 
