@@ -185,7 +185,7 @@ def _looks_like_name(tokens: list[Token], lo: int, hi: int) -> bool:
         if tokens[k].text[0].isdigit() or k < head and (c.metric_nouns.match_at(tokens, k)
                                                         or c.metric_cues.match_at(tokens, k)):
             return False
-    if c.roles.match_at(tokens, lo) and hi - lo <= 2 and c.source_heads.match_at(tokens, lo) is None:
+    if c.roles.match_at(tokens, lo) and hi - lo <= 2 and head != lo:
         return False  # "soldiers", "children": counted, not speaking; "medics", "doctors" speak too
     return any(tokens[k].text[0].isupper() or c.source_heads.match_at(tokens, k) is not None for k in range(lo, hi))
 
@@ -501,19 +501,19 @@ def _told_by(tokens: list[Token], i: int, heard: tuple[int, int], show: Show, pl
     """"X told Reuters": X speaks and Reuters relays, past an aside between commas
     ("A U.S. official, speaking on condition of anonymity, told Reuters")."""
     listener = canonical(tokens, *heard, show, place, history) if heard[1] > heard[0] else None
-    before = name_before(tokens, i, 0)
-    spans = [before]
-    if i > 0 and tokens[i - 1].text == ",":
-        comma = next((k for k in range(i - 2, max(-1, i - MAX_NAME_TOKENS - 2), -1) if tokens[k].text == ","), None)
-        if comma is not None:
-            spans.append(name_before(tokens, comma, 0))
     if i > 0 and tokens[i - 1].text.lower() in PRONOUNS and history.last is not None:
-        spans = [(i - 1, i)]  # "..., he told AFP": whoever the article quoted last
-    for lo, hi in spans:
-        if (lo, hi) == (i - 1, i) and tokens[lo].text.lower() in PRONOUNS and history.last is not None:
-            speaker = history.last.source
-        else:
-            speaker = canonical(tokens, lo, hi, show, place, history) if hi > lo else None
+        # "..., he told AFP": whoever the article quoted last.
+        spans: list[tuple[int, int, str | None]] = [(i - 1, i, history.last.source or "")]
+    else:
+        spans = [(*name_before(tokens, i, 0), None)]
+        if i > 0 and tokens[i - 1].text == ",":
+            comma = next((k for k in range(i - 2, max(-1, i - MAX_NAME_TOKENS - 2), -1) if tokens[k].text == ","),
+                         None)
+            if comma is not None:
+                spans.append((*name_before(tokens, comma, 0), None))
+    for lo, hi, known in spans:  # known: the speaker already resolved ("" for nobody)
+        speaker = known if known is not None else (canonical(tokens, lo, hi, show, place, history) if hi > lo
+                                                   else None)
         if speaker and speaker != listener:
             trailing = lo == 0 or tokens[lo - 1].text in ",;"
             return Attribution(speaker, (listener,) if listener else (), i, "speech",

@@ -491,7 +491,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
         best: tuple[int, Match[str]] | None = None
         for m in table.find_all(tokens):
-            if m.value == "cumulative" and _compares(tokens, m.first):
+            if _compared(tokens, m):
                 continue
             if (barrier < m.first or m.value == "event") and m.last < first:
                 # (an incident named before a colon is what follows it: "انفجارات البيجر: 12 قتيلا")
@@ -509,26 +509,24 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         # "killed by monsoon rains and flooding since mid-June", "جراء السيول خلال اليومين الماضيين":
         # a count of the incidents since a date or within a window is a total or a window's count.
         span = next((p for p in c.periods.find_all(tokens, m.last + 1, clause_end)
-                     if p.value != "event" and p.last < clause_end
-                     and not (p.value == "cumulative" and _compares(tokens, p.first))), None)
+                     if p.value != "event" and p.last < clause_end and not _compared(tokens, p)), None)
         m = span or m
     day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end
                 and not _reported_on(tokens, d.first)), None)
-    running = nearest(c.running_total) or nearest(c.rising) or _rising_toll(tokens, first)
-    if day is not None and metric in TOLLS and running is None and (
-            m is None or m.value == "cumulative" and m.last < first or m.first > day.first):
+    total = nearest(c.running_total)
+    rise = nearest(c.rising) if total is None else None
+    if day is not None and metric in TOLLS and total is None and rise is None and _rising_toll(tokens, first) is None \
+            and (m is None or m.value == "cumulative" and m.last < first or m.first > day.first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return "period", " ".join(day.phrase)
     if m is not None:
         return m.value, " ".join(m.phrase)
-    m = nearest(c.running_total)
-    if m is not None:
-        return m.value, " ".join(m.phrase)
+    if total is not None:
+        return total.value, " ".join(total.phrase)
     if context == "event":
         return context, "an earlier sentence"  # the incident's toll rose: "وفي سوريا بلغ عدد الوفيات 1250"
-    m = nearest(c.rising)
-    if m is not None:
-        return m.value, " ".join(m.phrase)
+    if rise is not None:
+        return rise.value, " ".join(rise.phrase)
     if context is not None:
         return context, "an earlier sentence"
     return DEFAULT_PERIOD.get(metric, "unspecified"), ""
@@ -542,11 +540,13 @@ def counted_metric(tokens: list[Token]) -> str | None:
     return found[-1] if found else None
 
 
-def _compares(tokens: list[Token], k: int) -> bool:
-    """Does a superlative shortly before ``k`` make its "since" a comparison ("the deadliest since
-    2014") rather than the start of a running total?"""
+def _compared(tokens: list[Token], m: Match[str]) -> bool:
+    """Does a superlative shortly before a running-total cue make its "since" a comparison ("the
+    deadliest since 2014") rather than the start of a running total?"""
+    if m.value != "cumulative":
+        return False
     table = cues().comparison
-    return any(table.match_at(tokens, j) is not None for j in range(max(0, k - COMPARISON_REACH), k))
+    return any(table.match_at(tokens, j) is not None for j in range(max(0, m.first - COMPARISON_REACH), m.first))
 
 
 def _reported_on(tokens: list[Token], k: int) -> bool:

@@ -221,8 +221,9 @@ class _ArticleReader:
             # and stays so through a sentence that counts its toll in one of them.
             named = (m.value for m in cues().locations.find_all(tokens))
             places = frozenset(chain((r.location for r in done if r.location), named))
-            if history.period == before and before is not None:
-                places = history.period_places and history.period_places | places
+            if before is not None and history.period == before:
+                # The same context goes on: its places add up, and one held anywhere stays so.
+                places = history.period_places | places if history.period_places else frozenset()
             history.period_places = places
         history.counted = done[-1].metric if done else claims.counted_metric(tokens) or history.counted
 
