@@ -218,10 +218,13 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
         if m.last < first:
             d = first - m.last
             if d > reach_before or (own_clause and d <= CUE_BEFORE
-                                    and any(_clause_break(tokens, k) for k in range(m.last + 1, first))):
+                                    and any(_clause_break(tokens, k) or k in cues().subordinators.starts(tokens)
+                                            for k in range(m.last + 1, first))):
                 continue
         elif last < m.first < stop_after:
             d = m.first - last
+            if m.first in found.far and any(tokens[k].is_punct for k in range(last + 1, m.first)):
+                continue  # a bare noun past a comma names no figure before it: "مئات الأشخاص، رفعوا صور الضحايا"
         else:
             continue
         if m.first in found.far:
@@ -276,6 +279,20 @@ def _fate_of_part(tokens: list[Token], last: int, noun: _Noun) -> Match[str] | N
         if not tokens[k].is_word:
             break
     return None
+
+
+def _part_between(tokens: list[Token], others: set[int], last: int, until: int) -> bool:
+    """Is a figure named as a part ("including 24", "بينهم 5") between token ``last`` and ``until``?"""
+    subset_of = cues().subset_of
+    return any(any(subset_of.match_at(tokens, j) for j in range(max(last + 1, k - LINK_REACH), k))
+               for k in others if last < k < until)
+
+
+def _punct_between(tokens: list[Token], cue: Match[str], first: int, last: int) -> bool:
+    """Is a comma or other mark between a cue and the figure (``first..last``)? A fate past it
+    opens the next clause ("بينهم 32 طفلا، وأصيب 400") rather than telling the part's own."""
+    lo, hi = (cue.last + 1, first) if cue.last < first else (last + 1, cue.first)
+    return any(tokens[k].is_punct for k in range(lo, hi))
 
 
 def _partitive(tokens: list[Token], last: int) -> bool:
@@ -390,6 +407,11 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         # "أربعة من الجرحى فارقوا الحياة", "two of the wounded died": the part's fate is its metric.
         how.append(("metric", " ".join(part_fate.phrase)))
         return Reading(part_fate.value, subject, None, "unspecified", f"{fig.rule}|fate", 0.8, tuple(how)), part_fate
+    # The metric word of the sentence governs its parts: "59 hostages, 24 alive and 35 dead" are all held.
+    hostage_part = prev is not None and prev[1].metric == "hostages" and _linked(tokens, prev[0], first, fig)
+    if hostage_part and noun.metric in FATE_METRICS:
+        how.append(("metric", "part of the hostages figure before it"))
+        return Reading("hostages", subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
@@ -410,16 +432,23 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         fate = _nearest_cue(tokens, found, others, start, end, ROLE_CUE_REACH, 0, FATE_METRICS)
         if fate[0] is not None:
             cue, dist = fate
+    if (noun.role and noun.role.metric and cue is not None and cue.first > last
+            and _part_between(tokens, others, end, cue.first)):
+        cue = None  # "59 hostages, including 24 alive and 35 dead": what follows a part is the part's
     if noun.role and noun.role.metric and not listed_fate and (
             cue is None or cue.value not in FATE_METRICS and not noun.role.yields):
         return Reading(noun.role.metric, subject, None, "unspecified", f"{fig.rule}|role", 0.75, tuple(how)), None
+    # (Not of hostages: "58 hostages, including 35 whose deaths have been confirmed" are all held.)
     died_of_them = (cue is not None and prev is not None and cue.value in FATE_METRICS and cue.value != prev[1].metric
-                    and dist <= TIGHT)
+                    and prev[1].metric != "hostages" and dist <= TIGHT and not _punct_between(tokens, cue, first, end))
     if prev is not None and not died_of_them and _subset(tokens, prev[0], first, noun.last, last, fig):
         # (a fate next to the part is its own: "1315 جريحا، توفي منهم 208", "of whom 208 died")
         how.append(("metric", f"part of the {prev[1].metric} figure before it"))
         return Reading(prev[1].metric, subject, None, "unspecified", f"{fig.rule}|subset", 0.8, tuple(how)), None
     linked = prev is not None and _linked(tokens, prev[0], first, fig)
+    if hostage_part and cue is not None and cue.first > last and (noun.role is None or noun.role.metric == "hostages"):
+        how.append(("metric", "part of the hostages figure before it"))  # "and 35 whose deaths were confirmed"
+        return Reading("hostages", subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
     if cue is not None and not (linked and dist > ROLE_CUE_REACH):
         how.append(("metric", " ".join(cue.phrase)))
         side = "before" if cue.last < first else "after"

@@ -78,6 +78,7 @@ class ClaimCues:
     subset_links: PhraseTable[bool]
     subset_of: PhraseTable[bool]
     joined_by: PhraseTable[bool]
+    subordinators: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
     sources: PhraseTable[SourceName]
@@ -209,6 +210,7 @@ def cues() -> ClaimCues:
         subset_links=merged_flags("grammar", "subset_links"),
         subset_of=merged_flags("grammar", "subset_of"),
         joined_by=merged_flags("grammar", "joined_by"),
+        subordinators=merged_flags("grammar", "subordinators", optional=True),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),
         sources=PhraseTable(sources),

@@ -82,6 +82,7 @@ class _Grammar:
     change: Any
     excl_after: Any
     excl_before: Any
+    id_apposition: Any
     ordinal_head: Any
     month_after: Any
     month_before: Any
@@ -371,6 +372,7 @@ def _grammar() -> _Grammar:
             r"(?:" + _BOW + r"[وفبل]{0,2}(?:" + groups("before", excl_before) + ")" + _TAIL[:-1]
             + r"|(?P<money>" + rev("exclude", "before", "money") + r")\s*)$"
         ),
+        id_apposition=_compile(_BOW + r"(?:" + rev("exclude", "before", "id") + r")\s*[,،]\s*$"),
         ordinal_head=_compile(_BOW + r"(?:" + rev("exclude", "before", "ordinal_heads") + r")\s*$"),
         month_after=_compile(r"\s*(?:من\s+|of\s+)?(?:" + months_fwd + r")" + _EOW, ignorecase=False),
         month_before=_compile(r"(?:" + months_rev + r")\.?\s*$", ignorecase=False),
@@ -791,6 +793,7 @@ _COORD_AFTER: Any = re.compile(r"(?:\s*+(?:و|and|or|أو|,)\s*+\d++(?:[.,]\d++)
 _COORD_BEFORE = regex.compile(r"(?:\d+(?:[.,]\d+)*\s*(?:و|and|or|أو|,)\s*){1,3}$", regex.REVERSE)
 _APPOSITION = regex.compile(r"(?<![\w])[A-Z][\w'-]*,\s*$", regex.REVERSE)
 _APPOSITION_END = re.compile(r"\s*[,;)]")
+_ID_END = re.compile(r"\s*(?:[,،;)]|\.(?!\d))")
 _YEAR_SPAN_AFTER = re.compile(r"\s*[-/]\s*\d{4}(?!\d)")
 _YEAR_SPAN_BEFORE = regex.compile(r"\d{4}\s*[-/]\s*$", regex.REVERSE)
 _PREV_WORD = regex.compile(r"(?<!" + _LETTER + r")(" + _LETTER + r"+)[^\w]*$", regex.REVERSE)
@@ -840,6 +843,8 @@ def _excluded_before(text: str, start: int, end: int, num: _Num, g: _Grammar) ->
         return True  # "aged 84 and 83": the cue governs both numbers
     if num.plain and num.value < 120 and _APPOSITION_END.match(text, end) and _before(_APPOSITION, text, start):
         return True  # "Judith Raanan, 59, and": an age after a name
+    if num.plain and _ID_END.match(text, end) and _before(g.id_apposition, text, start):
+        return True  # "the personnel hotline, 1111, ...": the number names the hotline
     if num.value <= 31 and num.value == int(num.value):
         if g.month_after.match(text, end) or (num.plain and _before(g.month_before, text, start)):
             return True
