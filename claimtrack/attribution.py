@@ -169,6 +169,8 @@ def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
         # An Arabic name ends at its first preposition: "جمعية الهلال الأحمر | في وادي سرة".
         for k in range(lo + 1, hi):
             if c.function_words.match_at(tokens, k) is not None:
+                if k + 2 < hi and c.subnational.match_at(tokens, k + 1) is not None:
+                    return lo, k + 3  # "وزارة الصحة في ولاية الخرطوم": the part of the country is in the name
                 return lo, k
     return lo, hi
 
@@ -202,7 +204,7 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
             continue  # a known name may run past where a printed one would stop ("Health Ministry in Gaza")
         if best is None or (best.value.generic, -len(best.phrase)) > (m.value.generic, -len(m.phrase)):
             best = m
-    if best is not None:
+    if best is not None and not (best.value.generic and _subnational(tokens, best.last + 1, hi)):
         return _resolve(best.value, place, history)
     anaphor: Match[str] | None = None
     for k in range(lo, hi):
@@ -222,6 +224,13 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
     if not first.isascii() and first[0] in "لب" and len(first) > 3 and first[1:] in tokens[lo].keys:
         printed = printed[1:]  # "وفقا لمكتب تنسيق الإغاثة": the ل belongs to the cue
     return printed or None
+
+
+def _subnational(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Does a part of a country follow a generic name ("وزارة الصحة | في ولاية الخرطوم")? The
+    name is then that part's body, kept as printed rather than resolved to the country's."""
+    table = cues().subnational
+    return any(table.match_at(tokens, k) is not None for k in range(lo, min(hi, lo + 3)))
 
 
 def _names_more(tokens: list[Token], lo: int, hi: int) -> bool:

@@ -545,7 +545,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     total = nearest(c.running_total)
     rise = nearest(c.rising) if total is None else None
     if day is not None and metric in TOLLS and total is None and rise is None and _rising_toll(tokens, first) is None \
-            and (m is None or m.value == "cumulative" and m.last < first or m.first > day.first):
+            and (m is None or m.value == "cumulative" and m.last < first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return "period", " ".join(day.phrase)
     if m is not None:

@@ -58,6 +58,7 @@ class ClaimCues:
     relay_from: PhraseTable[bool]
     relay_seen: PhraseTable[bool]
     affiliated: PhraseTable[bool]
+    subnational: PhraseTable[bool]
     appositive: PhraseTable[bool]
     told: PhraseTable[bool]
     tally: PhraseTable[bool]
@@ -190,6 +191,7 @@ def cues() -> ClaimCues:
         relay_from=merged_flags("attribution", "relay_from"),
         relay_seen=merged_flags("attribution", "relay_seen"),
         affiliated=merged_flags("attribution", "affiliated"),
+        subnational=merged_flags("attribution", "subnational", optional=True),
         appositive=merged_flags("attribution", "appositive"),
         told=merged_flags("attribution", "told", optional=True),
         tally=merged_flags("attribution", "tally"),

@@ -962,8 +962,8 @@ def _vague_at(text: str, pos: int, g: _Grammar) -> Figure | None:
     return None
 
 
-def _dual_at(text: str, pos: int, g: _Grammar) -> Figure | None:
-    """جنديين، رهينتين: the dual of a listed counted noun counts two."""
+def _dual_at(text: str, pos: int, g: _Grammar) -> tuple[Figure, int] | None:
+    """جنديين، رهينتين: the dual of a listed counted noun counts two (and where reading resumes)."""
     m = _WORD.match(text, pos)
     if m is None:
         return None
@@ -975,8 +975,13 @@ def _dual_at(text: str, pos: int, g: _Grammar) -> Figure | None:
         for core in (rest, rest[2:] if rest.startswith("ال") else None):
             if core and core in g.duals:
                 start = pos + len(clitic)
+                noun, resume = g.duals[core], m.end()
+                # A dual right after agrees with this one ("طائرتين مسيرتين" = two drones): one figure.
+                nxt = _WORD.match(text, _SPACES.match(text, m.end()).end())
+                if nxt is not None and nxt.group() in g.duals:
+                    noun, resume = f"{noun} {g.duals[nxt.group()]}", nxt.end()
                 qualifier, cue = _qualify(text, start, m.end(), g)
-                return Figure(start, m.end(), 2, None, qualifier, "ar.dual", cue, g.duals[core])
+                return Figure(start, m.end(), 2, None, qualifier, "ar.dual", cue, noun), resume
     return None
 
 
@@ -990,7 +995,7 @@ def _figure_at(text: str, pos: int, g: _Grammar) -> tuple[Figure | None, int]:
         if not text[pos].isdigit():
             dual = _dual_at(text, pos, g)
             if dual is not None:
-                return dual, dual.end
+                return dual
         return None, _skip(text, pos)
     ranged = _ranged(text, num, g)
     if ranged is None:
