@@ -17,6 +17,7 @@ from claimtrack.cues import ClaimCues, SourceName, cues
 from claimtrack.phrases import Match, Token
 
 MAX_NAME_TOKENS = 9
+OPENING = 2  # an "according to" this close to a sentence's start covers all of it
 NESTED_REACH = 8
 RECENT = 64  # sources and places remembered for anaphora and carry-over
 
@@ -561,7 +562,13 @@ def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | Non
         governing = next((a for a in speech if a.pos > fig_pos and a.governs_before), None)
     wrapper = None
     if according:
-        wrapper = min(according, key=lambda a: abs(a.pos - fig_pos))
+        # A figure between two "according to" cues is the later one's unless the earlier opens the
+        # sentence: "قتل 6 آلاف بحسب الأمم المتحدة، بينهم 4500 ... وفق الدفاع المدني".
+        after = [a for a in according if a.pos > fig_pos]
+        if after and not any(a.pos <= OPENING for a in according if a.pos < fig_pos):
+            wrapper = min(after, key=lambda a: a.pos)
+        else:
+            wrapper = min(according, key=lambda a: abs(a.pos - fig_pos))
         if wrapper.pos > fig_pos and any(fig_pos < a.pos < wrapper.pos for a in speech):
             wrapper = None  # "..., وقالت قنوات إن ... وفقا لرويترز": Reuters relays that speaker only
     if governing is None:

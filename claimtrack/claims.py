@@ -103,6 +103,8 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
         if _conjunct(tok):
             break  # "٣٤٬٥٣٥ والمصابين": the و opens the next item, not this figure's noun
         metric = c.metric_nouns.match_at(tokens, j)
+        if metric is not None and metric.value == "wounded" and _disease_after(tokens, metric.last):
+            return _Noun(blocked=True, last=metric.last, words=_words(tokens, j, metric.last))
         if metric is not None:
             return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
         r = c.roles.match_at(tokens, j)
@@ -137,6 +139,12 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
     if role is not None:
         return _Noun(role=role, last=role_end, words=_words(tokens, last + 1, role_end))
     return _Noun(last=last)
+
+
+def _disease_after(tokens: list[Token], last: int) -> bool:
+    """Does a disease follow an injury noun ("47 إصابة جديدة بالإسهال")? Those are cases, not wounded."""
+    table = cues().diseases
+    return any(table.match_at(tokens, k) is not None for k in range(last + 1, min(len(tokens), last + 4)))
 
 
 def _conjunct(tok: Token) -> bool:
