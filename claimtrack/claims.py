@@ -141,6 +141,12 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
     return _Noun(last=last)
 
 
+def _in_custody(tokens: list[Token], last: int) -> bool:
+    """Does a place of custody follow a holding verb ("held in Israeli prisons")?"""
+    table = cues().custody
+    return any(table.match_at(tokens, k) is not None for k in range(last + 1, min(len(tokens), last + 5)))
+
+
 def _disease_after(tokens: list[Token], last: int) -> bool:
     """Does a disease follow an injury noun ("47 إصابة جديدة بالإسهال")? Those are cases, not wounded."""
     table = cues().diseases
@@ -314,8 +320,9 @@ def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> boo
     lo = max(prev_last + 1, first - _link_reach(fig))
     if tokens[first].start < fig.start and tokens[first].text.startswith("و"):
         return True  # "وأربعة مدنيين": the conjunction is glued to the number word
+    start = _qualifier_start(tokens, first, fig)
     return any(c.subset_links.match_at(tokens, k) is not None for k in range(lo, first)) or (
-        first > 0 and tokens[first - 1].text in ",،"
+        start > 0 and tokens[start - 1].text in ",،"
     )
 
 
@@ -330,7 +337,7 @@ def _subset(tokens: list[Token], prev_last: int, first: int, noun_last: int, las
     lo = max(prev_last + 1, first - _link_reach(fig))
     if any(c.subset_of.match_at(tokens, k) is not None for k in range(lo, first)):
         return True
-    return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, max(last + 1, noun_last + 1)))
+    return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, max(last + 2, noun_last + 1)))
 
 
 def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
@@ -357,7 +364,7 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
 
 TOLLS = frozenset({"killed", "wounded", "missing", "detained", "displaced"})
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
-STATUS_METRICS = frozenset({"displaced", "hostages", "detained"})
+STATUS_METRICS = frozenset({"displaced", "hostages", "detained", "reservists"})
 
 
 def read_metrics(tokens: list[Token], figures: list[Figure],
@@ -410,16 +417,17 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         subject = noun.role.subject if noun.role else None
     if fig.value == 1 and fig.rule.endswith("words") and (_partitive(tokens, last) or not (noun.role or noun.metric)):
         return None, None  # "one of the deadliest", "one of four soldiers": only "one soldier" counts
+    # The metric word of the sentence governs its parts: "59 hostages, 24 alive and 35 dead" are all held.
+    hostage_part = prev is not None and prev[1].metric == "hostages" and (
+        _linked(tokens, prev[0], first, fig) or _subset(tokens, prev[0], first, noun.last, last, fig))
+    if hostage_part and (noun.metric in FATE_METRICS or not (noun.metric or noun.role) and _partitive(tokens, last)):
+        how.append(("metric", "part of the hostages figure before it"))
+        return Reading("hostages", subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
     part_fate = _fate_of_part(tokens, last, noun)
     if part_fate is not None:
         # "أربعة من الجرحى فارقوا الحياة", "two of the wounded died": the part's fate is its metric.
         how.append(("metric", " ".join(part_fate.phrase)))
         return Reading(part_fate.value, subject, None, "unspecified", f"{fig.rule}|fate", 0.8, tuple(how)), part_fate
-    # The metric word of the sentence governs its parts: "59 hostages, 24 alive and 35 dead" are all held.
-    hostage_part = prev is not None and prev[1].metric == "hostages" and _linked(tokens, prev[0], first, fig)
-    if hostage_part and noun.metric in FATE_METRICS:
-        how.append(("metric", "part of the hostages figure before it"))
-        return Reading("hostages", subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
@@ -429,6 +437,8 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     if prev is None and not noun.unknown and _joined(tokens, start):
         reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
     cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a, own_clause=noun.role is not None)
+    if cue is not None and cue.value == "hostages" and _in_custody(tokens, cue.last):
+        cue = Match(cue.first, cue.last, "detained", cue.phrase)  # "held in official detention centres"
     frame = _rising_toll(tokens, first)
     if frame is not None:
         # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike.

@@ -48,6 +48,7 @@ class ClaimCues:
     toll_frames: PhraseTable[str]
     blockers: PhraseTable[bool]
     diseases: PhraseTable[bool]
+    custody: PhraseTable[bool]
     locations: PhraseTable[str]
     periods: PhraseTable[str]
     running_total: PhraseTable[str]
@@ -182,6 +183,7 @@ def cues() -> ClaimCues:
         toll_frames=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "toll_frames", w, METRICS)),
         blockers=merged_flags("blockers", "forms"),
         diseases=merged_flags("diseases", "forms", optional=True),
+        custody=merged_flags("custody", "forms", optional=True),
         locations=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "locations", w)),
         periods=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "period", w, PERIODS)),
         running_total=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "running_total", w, PERIODS)),
