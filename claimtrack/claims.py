@@ -558,7 +558,8 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         span = next((p for p in c.periods.find_all(tokens, m.last + 1, clause_end)
                      if p.value != "event" and p.last < clause_end and not _compared(tokens, p)), None)
         m = span or m
-    day = next((d for d in c.day_cues.find_all(tokens) if last < d.first and d.last < clause_end
+    # (a day that opens the sentence dates all of it: "On Saturday alone, nearly 40,000 crossed")
+    day = next((d for d in c.day_cues.find_all(tokens) if (last < d.first and d.last < clause_end or d.first <= 1)
                 and not _reported_on(tokens, d.first)), None)
     total = nearest(c.running_total)
     rise = nearest(c.rising) if total is None else None
