@@ -141,6 +141,19 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
     return _Noun(last=last)
 
 
+def _fate_after(tokens: list[Token], found: _Cues, others: set[int], held: Match[str], until: int) -> Match[str] | None:
+    """A release or death told later in the clause of people a holding participle describes."""
+    for m in found.matches:
+        if m.first <= held.last:
+            continue
+        if m.first >= until or any(k in others or tokens[k].is_punct or _clause_break(tokens, k)
+                                   for k in range(held.last + 1, m.first)):
+            return None
+        if m.value in FATE_METRICS and m.value != "wounded":
+            return m
+    return None
+
+
 def _in_custody(tokens: list[Token], last: int) -> bool:
     """Does a place of custody follow a holding verb ("held in Israeli prisons")?"""
     table = cues().custody
@@ -365,6 +378,7 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
 TOLLS = frozenset({"killed", "wounded", "missing", "detained", "displaced"})
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
 STATUS_METRICS = frozenset({"displaced", "hostages", "detained", "reservists"})
+HELD_METRICS = frozenset({"hostages", "detained"})
 
 
 def read_metrics(tokens: list[Token], figures: list[Figure],
@@ -437,6 +451,12 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     if prev is None and not noun.unknown and _joined(tokens, start):
         reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
     cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a, own_clause=noun.role is not None)
+    if cue is not None and cue.value in HELD_METRICS and cue.first > last:
+        # "137 pupils abducted from a school ... have been freed": what became of them decides,
+        # not the participle that says how they came to be held.
+        later = _fate_after(tokens, found, others, cue, len(tokens))
+        if later is not None:
+            cue, dist = later, later.first - end
     if cue is not None and cue.value == "hostages" and _in_custody(tokens, cue.last):
         cue = Match(cue.first, cue.last, "detained", cue.phrase)  # "held in official detention centres"
     frame = _rising_toll(tokens, first)

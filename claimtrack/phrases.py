@@ -60,7 +60,8 @@ def word_keys(word: str) -> tuple[str, ...]:
     """The keys a word is looked up under (see the module docstring)."""
     w = word.lower().replace("ة", "ه")
     if not _is_arabic(w):
-        return (w,)
+        # An initialism is looked up with and without its dots: "U.N." finds the lexicon's "UN".
+        return (w, w.replace(".", "")) if "." in w and len(w) > 2 else (w,)
     keys = [w]
     stems = [w]
     if len(w) >= 3 and w[0] in "وف":
