@@ -88,7 +88,8 @@ QUOTES = frozenset('"«»“”')
 
 def name_after(tokens: list[Token], i: int, hi: int) -> tuple[int, int]:
     """Token range of the name that follows position ``i`` (stops at punctuation and stop words;
-    a name quoted after the word that heads it runs on: قناة "المسيرة", the "X" group)."""
+    a name quoted after the words that head it runs on: قناة "المسيرة", خدمة الإسعاف "نجمة داود
+    الحمراء", the "X" group)."""
     c = cues()
     j = i
     while j < hi and tokens[j].text in "()":
@@ -96,7 +97,8 @@ def name_after(tokens: list[Token], i: int, hi: int) -> tuple[int, int]:
     lo = j
     quoted = False
     while j < hi and j - lo < MAX_NAME_TOKENS:
-        if tokens[j].text in QUOTES and (quoted or (j > lo and c.source_heads.match_at(tokens, j - 1) is not None)):
+        if tokens[j].text in QUOTES and (quoted or (j > lo and any(c.source_heads.match_at(tokens, k) is not None
+                                                                     for k in range(max(lo, j - 2), j)))):
             quoted = not quoted
         elif _stop(tokens, j, c):
             break

@@ -350,7 +350,8 @@ def _subset(tokens: list[Token], prev_last: int, first: int, noun_last: int, las
     lo = max(prev_last + 1, first - _link_reach(fig))
     if any(c.subset_of.match_at(tokens, k) is not None for k in range(lo, first)):
         return True
-    return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, max(last + 2, noun_last + 1)))
+    hi = min(len(tokens), max(last + 2, noun_last + 1))
+    return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, hi))
 
 
 def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
@@ -558,7 +559,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
         best: tuple[int, Match[str]] | None = None
         for m in table.find_all(tokens):
-            if _compared(tokens, m):
+            if _compared(tokens, m) or m.value == "event" and _at_region(tokens, m):
                 continue
             if (barrier < m.first or m.value == "event") and m.last < first:
                 # (an incident named before a colon is what follows it: "انفجارات البيجر: 12 قتيلا")
@@ -606,6 +607,15 @@ def counted_metric(tokens: list[Token]) -> str | None:
     found = [m.value for m in c.metric_nouns.find_all(tokens)]
     found += [m.value.metric for m in c.roles.find_all(tokens) if m.value.metric]
     return found[-1] if found else None
+
+
+def _at_region(tokens: list[Token], m: Match[str]) -> bool:
+    """Is an incident cue aimed at a whole region ("الغارات التي استهدفت جنوب لبنان والبقاع")?"""
+    c = cues()
+    k = m.last + 1
+    if c.aimed.match_at(tokens, m.first) is None or k >= len(tokens):
+        return False
+    return c.locations.match_at(tokens, k) is not None
 
 
 def _compared(tokens: list[Token], m: Match[str]) -> bool:

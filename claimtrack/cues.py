@@ -82,6 +82,7 @@ class ClaimCues:
     subset_of: PhraseTable[bool]
     joined_by: PhraseTable[bool]
     subordinators: PhraseTable[bool]
+    aimed: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
     sources: PhraseTable[SourceName]
@@ -217,6 +218,7 @@ def cues() -> ClaimCues:
         subset_of=merged_flags("grammar", "subset_of"),
         joined_by=merged_flags("grammar", "joined_by"),
         subordinators=merged_flags("grammar", "subordinators", optional=True),
+        aimed=merged_flags("grammar", "aimed", optional=True),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),
         sources=PhraseTable(sources),
