@@ -34,18 +34,18 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam, event, func, insert, inspect, or_
-from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from claimtrack import figures
+from claimtrack.bulk import BulkInsert
 from claimtrack.cues import source_kinds
 from claimtrack.migrate import MigrationError, backup_sqlite, migrate
 from claimtrack.models import (
@@ -658,7 +658,7 @@ class _Writer:
                 text, encoding = doc.extraction.text, doc.extraction.encoding
                 rows[doc.digest] = {"path": doc.path, "sha256": doc.digest, "encoding": encoding, "text": text,
                                     "size_bytes": _size_bytes(doc.path, text, encoding), "added_at": utcnow()}
-        self.new_files = _INSERT_FILES.returning(self.conn, list(rows.values()))
+        self.new_files = _INSERT_FILES.returning(self.conn, list(rows.values()), "sha256")
         return [self.known.files.get(doc.digest) or self.new_files[doc.digest] for doc in docs]
 
     def _articles(self, docs: list[_Document], file_ids: list[int]) -> list[dict[int, int]]:
@@ -679,94 +679,13 @@ class _Writer:
                     "date_source": article.date_source, "lang": article.lang, "added_at": utcnow()}
                 mine[article.index] = digest
             added.append(mine)
-        self.new_articles = _INSERT_ARTICLES.returning(self.conn, list(rows.values()))
+        self.new_articles = _INSERT_ARTICLES.returning(self.conn, list(rows.values()), "sha256")
         return [{index: self.new_articles[digest] for index, digest in mine.items()} for mine in added]
 
 
-class _Insert:
-    """Many rows of one table (dicts of the same columns), inserted through the database driver.
-
-    SQLAlchemy's own insert handles each row's parameters in Python, which cost more than SQLite's
-    writing them; here a statement is built once per kind of database and set of columns, and only
-    the columns whose type converts its values (dates, timestamps) are converted. A database whose
-    driver takes neither ``?`` nor ``%s`` goes through SQLAlchemy as before.
-    """
-
-    MAX_PARAMETERS = 30000  # per statement with RETURNING (SQLite allows 32766, PostgreSQL 65535)
-
-    def __init__(self, table: Any) -> None:
-        self.table = table
-        self._built: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Callable[[Any], Any]]]]] = {}
-
-    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows``."""
-        columns = tuple(rows[0])
-        placeholder = _placeholder(conn.dialect)
-        if placeholder is None:
-            conn.execute(insert(self.table), rows)
-            return
-        head, convert = self._build(conn.dialect, columns)
-        values = f"({', '.join([placeholder] * len(columns))})"
-        conn.exec_driver_sql(f"{head} VALUES {values}", _parameters(rows, columns, convert))
-
-    def returning(self, conn: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
-        """Insert rows that have a ``sha256`` column, a few statements for all; each one's id, by digest."""
-        if not rows:
-            return {}
-        columns = tuple(rows[0])
-        placeholder = _placeholder(conn.dialect)
-        if placeholder is None:
-            statement = insert(self.table).returning(self.table.c.sha256, self.table.c.id)
-            return {digest: int(row_id) for digest, row_id in conn.execute(statement, rows)}
-        head, convert = self._build(conn.dialect, columns)
-        values = f"({', '.join([placeholder] * len(columns))})"
-        ids: dict[str, int] = {}
-        step = max(1, self.MAX_PARAMETERS // len(columns))
-        for at in range(0, len(rows), step):
-            part = _parameters(rows[at:at + step], columns, convert)
-            flat = [value for row in part for value in row]
-            sql = f"{head} VALUES {', '.join([values] * len(part))} RETURNING sha256, id"
-            ids.update((digest, int(row_id)) for digest, row_id in conn.exec_driver_sql(sql, tuple(flat)))
-        return ids
-
-    def _build(self, dialect: Dialect, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
-        """``INSERT INTO table (columns)``, and the converters of the columns that have one, by position."""
-        built = self._built.get((dialect.name, columns))
-        if built is None:
-            quote = dialect.identifier_preparer.quote
-            head = f"INSERT INTO {quote(self.table.name)} ({', '.join(map(quote, columns))})"
-            convert = []
-            for i, name in enumerate(columns):
-                processor = self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                if processor is not None:
-                    convert.append((i, processor))
-            built = self._built[(dialect.name, columns)] = (head, convert)
-        return built
-
-
-def _placeholder(dialect: Dialect) -> str | None:
-    """How the driver marks a positional parameter, if it takes them as ``?`` or ``%s``."""
-    return {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
-
-
-def _parameters(rows: list[dict[str, Any]], columns: tuple[str, ...],
-                convert: list[tuple[int, Callable[[Any], Any]]]) -> list[tuple[Any, ...]]:
-    """Each row's values in the order of ``columns``, converted for the driver."""
-    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    if not convert:
-        return [values(row) for row in rows]
-    out = []
-    for row in rows:
-        items = list(values(row))
-        for i, processor in convert:
-            items[i] = processor(items[i])
-        out.append(tuple(items))
-    return out
-
-
-_INSERT_FILES = _Insert(FileRow.__table__)  # type: ignore[attr-defined]
-_INSERT_ARTICLES = _Insert(ArticleRow.__table__)  # type: ignore[attr-defined]
-_INSERT_CLAIMS = _Insert(ClaimRow.__table__)  # type: ignore[attr-defined]
+_INSERT_FILES = BulkInsert(FileRow.__table__)  # type: ignore[attr-defined]
+_INSERT_ARTICLES = BulkInsert(ArticleRow.__table__)  # type: ignore[attr-defined]
+_INSERT_CLAIMS = BulkInsert(ClaimRow.__table__)  # type: ignore[attr-defined]
 
 
 class ArticleFacts(Protocol):
@@ -794,16 +713,20 @@ def claim_columns(claim: Claim, article_id: int, source_ids: dict[str, int], art
         "via": _json_list(claim.via), "as_of": claim.as_of,
         "start": claim.start, "end": claim.end, "text": claim.text, "sentence": claim.sentence,
         "sentence_start": claim.sentence_start, "rule": claim.rule, "confidence": claim.confidence,
-        "cues": _json_list([list(pair) for pair in claim.cues]),
+        "cues": _json_list(claim.cues),
         "flags": _json_list(claim.flags),
         "figure_date": claim.as_of or article.published, "outlet": article.outlet,
         "series_subject": series_subject(claim.subject), "period_kind": period_key(claim.period),
     }
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds one per call
+
+
 def _json_list(items: Sequence[Any]) -> str:
-    """A JSON list column; most claims have no relay or flag, and json.dumps is slow to say "[]"."""
-    return json.dumps(list(items), ensure_ascii=False) if items else "[]"
+    """A JSON list column (tuples are lists in JSON); most claims have no relay or flag, and the
+    encoder is slow to say "[]"."""
+    return _JSON(items) if items else "[]"
 
 
 def new_claim_row(claim: Claim, article_id: int, source_ids: dict[str, int], article: ArticleFacts) -> dict[str, Any]:
