@@ -106,5 +106,14 @@ def _parameters(rows: Sequence[Row], columns: tuple[str, ...], convert: _Convert
         return tuples
     by_column = list(zip(*tuples, strict=True))
     for i, processor in convert:
-        by_column[i] = tuple(map(processor, by_column[i]))
+        by_column[i] = _converted(processor, by_column[i])
     return list(zip(*by_column, strict=True))
+
+
+def _converted(processor: Callable[[Any], Any], values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A column's values converted, each distinct value once (a batch's rows share a few dates)."""
+    try:
+        once = {value: processor(value) for value in set(values)}
+    except TypeError:  # a value that cannot be a key
+        return tuple(map(processor, values))
+    return tuple(map(once.__getitem__, values))
