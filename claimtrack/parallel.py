@@ -32,9 +32,10 @@ from typing import Any, Generic, TypeVar
 from claimtrack.records import Article, Claim, Extraction
 
 CHUNK = 32  # documents per round, shared among the workers: enough to keep them busy, few enough to show progress
-# Rounds handed to the workers before waiting for the oldest: while this process stores a batch, the
-# workers still have a round queued, instead of waiting for this process to read the next files.
-AHEAD = 3
+# Rounds handed to the workers before waiting for the oldest: while this process stores a batch (up to
+# store.BATCH_DOCUMENTS documents at once), the workers still have rounds queued, instead of waiting
+# for this process to read the next files. 8 rounds are 256 documents, twice a batch.
+AHEAD = 8
 OWNER_CHECK_SECONDS = 0.5  # how soon a worker notices that add has gone
 AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many documents are waiting
 
