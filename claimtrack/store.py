@@ -65,7 +65,7 @@ from claimtrack.source_names import alias_lang, aliases_seen
 DEFAULT_DB = "claimtrack.db"
 ENV_DB = "CLAIMTRACK_DB"
 BUSY_TIMEOUT_MS = 5000  # how long SQLite itself waits for another writer's lock
-SQLITE_CACHE_KB = 64 * 1024  # page cache per connection at most (grown as pages are read)
+SQLITE_CACHE_KB = 32 * 1024  # page cache per connection at most (grown as pages are read)
 LOCK_RETRIES = 8  # then whole transactions are retried, pausing LOCK_BACKOFF, doubled each time
 LOCK_BACKOFF = 0.05
 LOCK_BACKOFF_MAX = 2.0
@@ -807,7 +807,7 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, Any], None]:
             cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves FK checks off unless asked
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # wait for another writer instead of failing
             # A write touches index pages all over a big database (digests are random): a page cache
-            # bigger than SQLite's 2 MB, and the figures' table of keys in memory, spare it ~10% of its CPU.
+            # bigger than SQLite's 2 MB, and the figures' table of keys in memory, spare it a few % of its CPU.
             cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
             cursor.execute("PRAGMA temp_store=MEMORY")
             if wal:  # readers and a writer at once; also fails fast on a file that is not SQLite
