@@ -49,6 +49,54 @@ Peak memory after, at 1,000 and 10,000: main 81 and 85 MB, a worker 27 and 28 MB
 166 MB. The workers' CPU (~5 ms an article compiled, ~6-7 ms pure Python) is now most of the
 total: on two idle cores the 88.8 CPU seconds of 10,000 articles take at least 44 s (~225
 articles/s); 300 articles/s needs the whole tree under 67 CPU seconds.
+
+Then (branch add-fast), what the add process does per article, measured 2026-11-30 with the
+same corpora and cached extractions, mypyc-compiled extraction, base and branch run one after
+the other on the 2 cores while other engineers' jobs kept the load at 2.8-11.4 (wall seconds
+moved by 30% from run to run; compare the CPU seconds):
+
+- workers send extractions back as plain tuples without the text (unpickling frozen dataclasses
+  field by field cost the add process ~2 s per 10,000);
+- claims, files, articles, and the figures' rows and keys go in through the driver
+  (claimtrack/bulk.py), not SQLAlchemy's per-row parameter handling;
+- add looks up 32 texts at a time whether they are stored; a transaction holds 128 documents
+  (was 64): each has a fixed cost (full-text index flush, figures regrouped);
+- one timestamp per write, converters once per distinct value, JSON columns through one
+  encoder, a 32 MB SQLite page cache and the temporary table of keys in memory;
+- detect_lang counts letters by runs (0.2 -> 0.05 ms of a worker's ~4.5-5 ms per article).
+
+    store alone (after: lookups 32 at a time, as add does them), articles/s of CPU (wall)
+                                              before        after
+       1,000                                  483 (260)     925-969 (483-862)
+      10,000                                  465 (244)     720 (359)
+
+    add end to end, --jobs auto:
+                          seconds   art/s   CPU s, all   CPU s, main   main MB  total MB
+       1,000   before   11.5-18.4   54-87   10.4-12.0    4.5-4.8        82      161-162
+               after     7.7-16.5   60-130   7.3-10.0    2.9-3.7        92      169-170
+      10,000   before 123.6-139.6   72-81   80.2-86.1   28.1-30.3        85      165
+               after  107.2-139.8   72-93   71.8-82.4   21.0-22.7   124-125      204
+
+(load 6.9 and 11.4 for the two runs before, 6.3 and 7.0 after.) The add process's peak grew
+with the SQLite page cache, which fills up to 32 MB a connection and then stays: at most ~64 MB
+more than before whatever the corpus, for a few per cent of the store's CPU.
+
+The add process's CPU fell by a quarter at 10,000 (28-30 -> 21-23 s; 32.6 in the figures above);
+the workers' ~50-60 s (contention makes it vary by ~20% between runs at one load) did not move
+and are now three quarters of the total. Where the 10,000-article total goes, after:
+
+    workers, ~50 s: the rules (claims, numbers, attribution, dates, cues, phrases) ~42-46 s;
+        folding, segmentation and language ~4 s; start-up ~1 s; packing and pickling ~0.5 s
+    add process, ~22 s: SQLite's own work (7 indexes on claims, one of 18 columns; the trigram
+        full-text index of every article at each commit; the figures' delete, regroup and
+        insert) ~10 s; figures.refresh in Python ~3 s; row building ~2 s; walking, reading and
+        decoding files ~2.5 s; imports and start ~1.5 s; rebuilding records ~0.7 s
+
+So 300 articles/s is still missed: all processes take 72-82 CPU s for 10,000 against the 67
+needed, which on two idle cores is at best ~245-280 articles/s. The rest would have to come from
+the rules (~4.5 -> ~3.7 ms an article) or from the schema's write cost (the 18-column covering
+index, the trigram index of every article, the figures table), none of them in the add path's
+files; the add path itself is now ~2 ms an article of CPU.
 """
 
 from __future__ import annotations
@@ -69,6 +117,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_gen import write_corpus  # noqa: E402
 
 from claimtrack import ingest  # noqa: E402
+from claimtrack.cli.add_cmd import LOOKUP  # noqa: E402
 from claimtrack.extract import extract_text  # noqa: E402
 from claimtrack.parallel import Extractor  # noqa: E402
 from claimtrack.records import Extraction  # noqa: E402
@@ -211,13 +260,16 @@ def extracted(folder: Path, cache: Path | None) -> list[Stored]:
 
 
 def store_only(documents: list[Stored], db: Path) -> tuple[float, float]:
-    """(seconds, CPU seconds) the store takes to add extracted documents as ``add`` does: skip the
-    stored, batch the rest."""
+    """(seconds, CPU seconds) the store takes to add extracted documents as ``add`` does: look up
+    LOOKUP texts at a time, skip the stored, batch the rest."""
     start, cpu = time.perf_counter(), time.process_time()
     with Store.open(str(db)) as store, store.batch() as batch:
-        for label, text, extraction in documents:
-            if batch.already_stored(text) is None:
-                batch.add(extraction, label, lambda _outcome: None)
+        for at in range(0, len(documents), LOOKUP):
+            group = documents[at:at + LOOKUP]
+            for (label, _, extraction), known in zip(group, batch.stored_files([text for _, text, _ in group]),
+                                                     strict=True):
+                if known is None:
+                    batch.add(extraction, label, lambda _outcome: None)
     return time.perf_counter() - start, time.process_time() - cpu
 
 

@@ -24,6 +24,7 @@ Arabic the text is taken for Windows-1252 (Latin-1 if that fails).
 from __future__ import annotations
 
 import codecs
+import re
 
 # Binary formats recognised by their first bytes.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -54,6 +55,7 @@ _ARABIC_MIN_SHARE = 0.5  # non-ASCII characters that must read as Arabic for an 
 _NEAR_TIE = 0.02
 _UTF8_GOOD_PER_BAD = 3  # valid multi-byte characters needed per bad byte to read damaged UTF-8
 _CONTROLS = frozenset(chr(c) for c in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+_CONTROL_RE = re.compile("[" + "".join(sorted(_CONTROLS)) + "]")  # counts them at C speed
 _ARABIC_PUNCT = frozenset("،؛؟")
 _SHARED_PUNCT = frozenset("“”‘’–—…«»")
 
@@ -109,7 +111,7 @@ def _checked(text: str, name: str) -> tuple[str, str]:
     if text.isspace() or not text:
         raise InputError("file is empty")
     sample = text[:_SAMPLE]
-    controls = sum(1 for ch in sample if ch in _CONTROLS)
+    controls = len(_CONTROL_RE.findall(sample))
     if controls > _CONTROL_SHARE * len(sample):
         raise InputError("not a text file (too many control characters)")
     return text, name

@@ -38,7 +38,6 @@ from sqlalchemy import (
     cast,
     delete,
     func,
-    insert,
     literal,
     or_,
     select,
@@ -48,6 +47,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.elements import ColumnElement
 
+from claimtrack.bulk import BulkInsert
 from claimtrack.models import ClaimRow, FigureRow, corrected
 
 LIST_SEP = "\x1f"  # the ASCII unit separator between outlets: no outlet name contains it
@@ -75,6 +75,8 @@ _UNCORRECTED = (_claims.c.reviewed_metric.is_(None), _claims.c.reviewed_value.is
 _keys = Table("claimtrack_figure_keys", MetaData(), *(Column(name, _figures.c[name].type) for name in KEY_COLUMNS),
               Column("nulls", Integer, nullable=False), prefixes=["TEMPORARY"])
 _KEYS_DDL: dict[str, str] = {}
+# Through the driver (claimtrack.bulk): SQLAlchemy's handling of each row cost more than the insert.
+_KEYS_INSERT, _FIGURES_INSERT = BulkInsert(_keys), BulkInsert(_figures)
 
 _KEY_SOURCES = (*KEY_COLUMNS, "reviewed_metric", "reviewed_value", "reviewed_source")  # what claim_key reads
 
@@ -131,8 +133,7 @@ def _hold_keys(conn: Connection, keys: set[Key]) -> set[int]:
     conn.exec_driver_sql(_create_keys_table(conn.dialect))
     conn.execute(delete(_keys))  # (what an earlier refresh of this connection left)
     masks = [_mask(key) for key in keys]
-    conn.execute(insert(_keys), [{**dict(zip(KEY_COLUMNS, key, strict=True)), "nulls": mask}
-                                 for key, mask in zip(keys, masks, strict=True)])
+    _KEYS_INSERT.run(conn, [(*key, mask) for key, mask in zip(keys, masks, strict=True)], (*KEY_COLUMNS, "nulls"))
     return set(masks)
 
 
@@ -246,7 +247,7 @@ def _metrics(conn: Connection) -> list[str]:
 
 def _insert(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     for at in range(0, len(rows), INSERT_BATCH):
-        conn.execute(insert(_figures), [dict(zip(COLUMNS, row, strict=True)) for row in rows[at:at + INSERT_BATCH]])
+        _FIGURES_INSERT.run(conn, rows[at:at + INSERT_BATCH], COLUMNS)
 
 
 def _reviewed_key() -> tuple[ColumnElement[Any], ...]:

@@ -8,6 +8,10 @@ process stores the chunks before (a few rounds ahead, so that the workers keep b
 is written): extraction is pure and CPU-bound, storing is one writer, so the two overlap. Workers
 start from a fresh interpreter (``forkserver``, never a fork of a process holding database connections and
 threads) and build the lexicon tables once each.
+
+A worker sends back an extraction as plain tuples, without the text (this process holds it), and
+this process rebuilds the records: unpickling frozen dataclasses field by field cost this process
+more than storing them.
 """
 
 from __future__ import annotations
@@ -20,20 +24,28 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import fields
 from itertools import chain
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
-from claimtrack.records import Extraction
+from claimtrack.records import Article, Claim, Extraction
 
 CHUNK = 32  # documents per round, shared among the workers: enough to keep them busy, few enough to show progress
-# Rounds handed to the workers before waiting for the oldest: while this process stores a batch, the
-# workers still have a round queued, instead of waiting for this process to read the next files.
-AHEAD = 3
+# Rounds handed to the workers before waiting for the oldest: while this process stores a batch (up to
+# store.BATCH_DOCUMENTS documents at once), the workers still have rounds queued, instead of waiting
+# for this process to read the next files. 8 rounds are 256 documents, twice a batch.
+AHEAD = 8
 OWNER_CHECK_SECONDS = 0.5  # how soon a worker notices that add has gone
 AUTO_AFTER = 2 * CHUNK  # with --jobs 0, a pool starts only once this many documents are waiting
 
 Extract = Callable[..., Extraction]
 T = TypeVar("T")
+# An extraction as a worker sends it: its text (None when it is the text the worker was given), its
+# encoding, and each article's and claim's fields in the order of their records.
+Packed = tuple[str | None, str, list[tuple[Any, ...]], list[tuple[Any, ...]]]
+_ARTICLE_FIELDS = attrgetter(*(f.name for f in fields(Article)))
+_CLAIM_FIELDS = attrgetter(*(f.name for f in fields(Claim)))
 
 
 class WorkerDied(RuntimeError):
@@ -95,6 +107,29 @@ def _run(task: tuple[Extract, list[tuple[str, dict[str, Any]]]]) -> list[Extract
     return out
 
 
+def _run_packed(task: tuple[Extract, list[tuple[str, dict[str, Any]]]]) -> list[Packed | Exception]:
+    """:func:`_run` in a worker: the extractions packed for the way back (see :func:`pack`)."""
+    return [extraction if isinstance(extraction, Exception) else pack(extraction, text)
+            for (text, _), extraction in zip(task[1], _run(task), strict=True)]
+
+
+def pack(extraction: Extraction, text: str) -> Packed:
+    """An extraction of ``text`` as plain tuples, which pickle at C speed, without ``text`` itself."""
+    same = extraction.text is text or extraction.text == text
+    return (None if same else extraction.text, extraction.encoding,
+            [_ARTICLE_FIELDS(article) for article in extraction.articles],
+            [_CLAIM_FIELDS(claim) for claim in extraction.claims])
+
+
+def unpack(packed: Packed | Exception, text: str) -> Extraction | Exception:
+    """The extraction :func:`pack` packed, of ``text``."""
+    if isinstance(packed, Exception):
+        return packed
+    own, encoding, articles, found = packed
+    return Extraction(text if own is None else own, encoding, tuple(Article(*fields) for fields in articles),
+                      tuple(Claim(*fields) for fields in found))
+
+
 class Extractor(Generic[T]):
     """Queue documents with a tag each; iterate :meth:`ready` for ``(tag, extraction)`` in order.
 
@@ -106,7 +141,8 @@ class Extractor(Generic[T]):
         self.extract = extract
         self.jobs = jobs
         self._waiting: list[tuple[T, str, dict[str, Any]]] = []
-        self._running: deque[tuple[list[T], list[Future[list[Extraction | Exception]]]]] = deque()
+        # Rounds sent to the workers: their tags, their texts, a future per task.
+        self._running: deque[tuple[list[T], list[str], list[Future[list[Packed | Exception]]]]] = deque()
         self._workers = 1
         # An executor, not multiprocessing.Pool: when a worker dies, Pool quietly starts another
         # and waits for ever for the lost chunk; an executor fails the chunk's futures.
@@ -164,15 +200,17 @@ class Extractor(Generic[T]):
             documents = [(text, options) for _, text, options in waiting]
             size = -(-len(documents) // self._workers)  # one task per worker, so every worker takes part
             tasks = [(self.extract, documents[i:i + size]) for i in range(0, len(documents), size)]
-            self._running.append(([tag for tag, _, _ in waiting], [self._pool.submit(_run, task) for task in tasks]))
-        while self._running and (len(self._running) > AHEAD or all(f.done() for f in self._running[0][1])):
+            self._running.append(([tag for tag, _, _ in waiting], [text for _, text, _ in waiting],
+                                  [self._pool.submit(_run_packed, task) for task in tasks]))
+        while self._running and (len(self._running) > AHEAD or all(f.done() for f in self._running[0][2])):
             yield from self._collect()
 
     def _collect(self) -> Iterator[tuple[T, Extraction | Exception]]:
         """The oldest round, once done."""
-        tags, futures = self._running.popleft()
+        tags, texts, futures = self._running.popleft()
         try:
             results = [future.result() for future in futures]
         except BrokenProcessPool as exc:
             raise WorkerDied("an extraction worker process died (killed, or out of memory?)") from exc
-        yield from zip(tags, chain.from_iterable(results), strict=True)
+        for tag, text, packed in zip(tags, texts, chain.from_iterable(results), strict=True):
+            yield tag, unpack(packed, text)

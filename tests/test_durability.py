@@ -179,7 +179,7 @@ def test_a_lock_that_never_ends_is_one_line_error(tmp_path: Path, impatient: Non
 
 # --- crash ---------------------------------------------------------------------------------------------
 
-BATCH = 120
+BATCH = 2 * store_module.BATCH_DOCUMENTS + 24  # articles: more than one transaction's worth
 KILL_AFTER = 20  # articles stored before the kill
 
 

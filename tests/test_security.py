@@ -21,7 +21,11 @@ SQL_FROM_CONSTANTS = {
     ("migrate.py", "_v1_to_v2"),  # column names and types of the version 2 schema
     ("migrate.py", "_v2_to_v3"),  # the condition of the partial index, models.CORRECTED
     ("migrate.py", "_recreate_views"),  # view names from models.VIEWS
-    ("store.py", "on_connect"),  # PRAGMA busy_timeout from a constant
+    ("store.py", "on_connect"),  # PRAGMA busy_timeout and cache_size from constants
+    # INSERT of a table's columns, named by the code's rows and quoted by the dialect; the values
+    # are bound parameters (? or %s placeholders).
+    ("bulk.py", "run"),
+    ("bulk.py", "returning"),
     ("series_query.py", "_page_cache"),  # PRAGMA cache_size restored to the integer SQLite gave
 }
 

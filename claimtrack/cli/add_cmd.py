@@ -22,6 +22,7 @@ from claimtrack.render import extraction as render_extraction
 from claimtrack.store import AddResult, AddTotals, Batch, StoreError
 
 PROGRESS_AFTER = 3  # more files than this get a progress bar
+LOOKUP = 32  # documents whose texts are looked up in the store together, before extracting the new ones
 
 
 @app.command()
@@ -104,6 +105,7 @@ class _Adder:
         self.totals = AddTotals()
         self.refused: list[tuple[str, str]] = []
         self.files_read = 0  # files with a document stored
+        self._unchecked: list[tuple[ingest.Document, _File]] = []  # read, not yet looked up in the store
 
     def add(self, source: ingest.Source | ingest.Refusal) -> None:
         file = _File()
@@ -113,23 +115,37 @@ class _Adder:
 
     def finish(self) -> None:
         """Store what is still being extracted."""
+        self._check()
         self._store(self.extractor.finish)
 
     def _queue(self, item: ingest.Document | ingest.Refusal, file: _File) -> None:
-        """Queue one document of ``file`` for extraction, unless its text is stored already."""
+        """Queue one document of ``file`` to be looked up in the store, and extracted unless its text is
+        stored already."""
         if isinstance(item, ingest.Refusal):
             self.refused.append((item.label, item.reason))
             return
+        self._unchecked.append((item, file))
+        if len(self._unchecked) >= LOOKUP:
+            self._check()
+
+    def _check(self) -> None:
+        """Look up the queued documents' texts in the store (one query for all); extract the new ones."""
+        unchecked, self._unchecked = self._unchecked, []
+        if not unchecked:
+            return
         try:
-            known = self.batch.already_stored(item.text)
+            found = self.batch.stored_files([item.text for item, _ in unchecked])
         except StoreError as exc:
-            self.refused.append((item.label, str(exc)))
+            self.refused.extend((item.label, str(exc)) for item, _ in unchecked)
             return
-        if known is not None:  # stored before: nothing to extract or write
-            self._done(item.label, file, Extraction(item.text, item.encoding, ()), known)
-            return
-        self._store(partial(self.extractor.put, (item.label, file), item.text, url=self.url or item.url,
-                            encoding=item.encoding, page=item.page()))
+        for (item, file), known in zip(unchecked, found, strict=True):
+            if known is not None:  # stored before: nothing to extract or write
+                self._done(item.label, file, Extraction(item.text, item.encoding, ()), known)
+                continue
+            # A page that says nothing is no page: None crosses to a worker for less than an empty record.
+            page = item.page() if item.title or item.published or item.outlet else None
+            self._store(partial(self.extractor.put, (item.label, file), item.text, url=self.url or item.url,
+                                encoding=item.encoding, page=page))
 
     def _store(self, extracted: Callable[[], Iterator[tuple[tuple[str, _File], Extraction | Exception]]]) -> None:
         """Queue on the batch each extraction that ``extracted()`` hands back; refuse a document whose
