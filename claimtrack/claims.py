@@ -146,7 +146,8 @@ def _fate_after(tokens: list[Token], found: _Cues, others: set[int], held: Match
     for m in found.matches:
         if m.first <= held.last:
             continue
-        if m.first >= until or any(k in others or tokens[k].is_punct or _clause_break(tokens, k)
+        subordinate = cues().subordinators.starts(tokens)  # "held for 14 months before being freed": still held
+        if m.first >= until or any(k in others or k in subordinate or tokens[k].is_punct or _clause_break(tokens, k)
                                    for k in range(held.last + 1, m.first)):
             return None
         if m.value in FATE_METRICS and m.value != "wounded":
