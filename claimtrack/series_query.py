@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, null, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack import figures as figure_table
@@ -83,7 +83,7 @@ def load_series(store: Store, filters: Filters, by_source: bool = False,
 
 def figure_rows(store: Store, filters: Filters, lists: bool = True) -> list[tuple[Any, ...]]:
     """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them,
-    in series order; with ``lists=False``, nulls in place of the lists."""
+    in series order; with ``lists=False``, without the lists (the last columns)."""
     with store.session() as session:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         conn = session.connection()
@@ -177,8 +177,7 @@ def _by_series(filters: Filters, sources: Sequence[str] | None, lists: bool) -> 
     visiting them, in the index's order rather than theirs, was most of the read.
     """
     f = _figures.c
-    columns = [f[name] if lists or name not in series_rows.LISTS else null().label(name)
-               for name in series_rows.COLUMNS]
+    columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
     return (_from_table(filters, sources, columns)
             .order_by(f.location, f.series_subject, f.period_kind, f.figure_date, f.first_claim))
 

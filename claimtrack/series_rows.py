@@ -49,7 +49,8 @@ from claimtrack.report import (
 )
 
 # The figures table columns each row holds, in this order: the columns of ix_figures_series after
-# the metric (in its order), then the lists, which a reader that does not want them reads as nulls.
+# the metric (in its order), then the lists, which a reader that does not want them leaves out
+# (or reads as nulls).
 COLUMNS = ("location", "series_subject", "period_kind", "figure_date", "first_claim", "source", "value", "value_real",
            "value_max", "qualifier", "subject", "via", "review", "corrected", "first_article", "article_count",
            "first_outlet", "outlet_count", "claim_ids", "article_ids", "outlets")
@@ -158,24 +159,21 @@ def _rows(part: _Kind, cumulative: bool, disagree: set[int], sums: set[int]) -> 
     if dated > 1:
         changes[1:dated] = map(sub, values[1:dated], values[:dated - 1])
     built: list[SeriesRow] = list(map(StoredRow, members, dates, values, changes, [0, *values[:-1]]))
-    flagged = _dropping(part) if cumulative else set()
-    drops = set(flagged)
+    drops = _dropping(part) if cumulative else set()
     jumps = _jumping(dates, changes, dated)
-    flagged |= jumps
     firsts = part.firsts
-    summed = sums.intersection(firsts)
-    if summed:
+    disagreeing, summed = disagree.intersection(firsts), sums.intersection(firsts)
+    if disagreeing or summed:
         index_of = dict(zip(firsts, range(count), strict=True))
-        flagged.update(map(index_of.__getitem__, summed))
-    for index in flagged:
-        first = firsts[index]
-        built[index].flags = _FLAGS[index in drops, first in disagree, index in jumps, first in sums]
-    # The many rows flagged for disagreeing alone, set in C (setattr mapped over them).
-    disagreeing = disagree.intersection(firsts).difference(map(firsts.__getitem__, flagged))
-    if disagreeing:
-        by_first = dict(zip(firsts, built, strict=True))
-        deque(map(setattr, map(by_first.__getitem__, disagreeing), repeat("flags"), repeat(_DISAGREE_ONLY)),
-              maxlen=0)
+        disagreeing, summed = set(map(index_of.__getitem__, disagreeing)), set(map(index_of.__getitem__, summed))
+    # The flagged rows split by each flag in turn into those with it and those without (set
+    # operations, in C), then each group's flags set at once (setattr mapped over its rows).
+    groups: list[tuple[tuple[bool, ...], set[int]]] = [((), drops | disagreeing | jumps | summed)]
+    for marked in (drops, disagreeing, jumps, summed):
+        groups = [(key + (on,), part) for key, rows in groups
+                  for on, part in ((True, rows & marked), (False, rows - marked)) if part]
+    for key, rows in groups:
+        deque(map(setattr, map(built.__getitem__, rows), repeat("flags"), repeat(_FLAGS[key])), maxlen=0)
     return built
 
 
@@ -377,7 +375,8 @@ class StoredRow(SeriesRow):
         return tuple(outlets.split(LIST_SEP)) if outlets else ()
 
     def _list(self, at: int) -> str:
-        text = self._row[at]
+        row = self._row
+        text = row[at] if at < len(row) else None
         if text is None:
             raise ListsNotRead(f"the {COLUMNS[at]} of claim {self.claim_id}'s figure were not read "
                                "(load_series reads them unless told lists=False)")
@@ -411,10 +410,10 @@ def _values(row: SeriesRow) -> tuple[Any, ...]:
 
 
 # A row's flags by (drop, disagree, jump, sum), worked out once for every combination.
-_FLAGS = {(drop, disagree, jump, total): flag_names(drop, {name for name, on in ((DISAGREE, disagree), (SUM, total))
-                                                          if on}, jump)
-          for drop in (False, True) for disagree in (False, True) for jump in (False, True) for total in (False, True)}
-_DISAGREE_ONLY = _FLAGS[False, True, False, False]
+_FLAGS: dict[tuple[bool, ...], tuple[str, ...]] = {
+    (drop, disagree, jump, total): flag_names(drop, {name for name, on in ((DISAGREE, disagree), (SUM, total)) if on},
+                                              jump)
+    for drop in (False, True) for disagree in (False, True) for jump in (False, True) for total in (False, True)}
 
 
 def _real(value: float) -> Number:
