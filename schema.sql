@@ -1,4 +1,4 @@
--- claimtrack schema, version 3.
+-- claimtrack schema, version 4.
 -- Generated from claimtrack/models.py: python -m claimtrack.models > schema.sql
 
 CREATE TABLE figures (
@@ -21,10 +21,14 @@ CREATE TABLE figures (
 	outlets TEXT NOT NULL,
 	review VARCHAR NOT NULL,
 	corrected BOOLEAN NOT NULL,
+	first_article INTEGER NOT NULL,
+	article_count INTEGER NOT NULL,
+	first_outlet VARCHAR,
+	outlet_count INTEGER NOT NULL,
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX ix_figures_series ON figures (metric, location, series_subject, period_kind, source, figure_date, value, value_real, value_max, qualifier);
+CREATE INDEX ix_figures_series ON figures (metric, location, series_subject, period_kind, figure_date, first_claim, source, value, value_real, value_max, qualifier, subject, via, review, corrected, first_article, article_count, first_outlet, outlet_count);
 
 CREATE TABLE files (
 	id INTEGER NOT NULL,

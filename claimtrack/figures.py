@@ -38,6 +38,7 @@ from sqlalchemy import (
     cast,
     delete,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -58,8 +59,12 @@ INSERT_BATCH = 2000  # figure rows per INSERT statement when rebuilding
 Key = tuple[str, str | None, str | None, str, str | None, dt.date | None, int, float | None, int | None, str]
 KEY_COLUMNS = ("metric", "location", "series_subject", "period_kind", "source", "figure_date", "value",
                "value_real", "value_max", "qualifier")
+# What the table keeps of the lists beside them, as the lists read back: diff's table shows no more,
+# so it reads these in place of the lists.
+SHOWN_COLUMNS = ("first_article", "article_count", "first_outlet", "outlet_count")
 COLUMNS = (*KEY_COLUMNS, "first_claim", "subject", "via", "claim_ids", "article_ids", "outlets", "review",
-           "corrected")  # a figure row, as :func:`computed` gives it and the table holds it
+           "corrected", *SHOWN_COLUMNS)  # a figure row, as :func:`computed` gives it and the table holds it
+CORRECTED_AT = COLUMNS.index("corrected")
 
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
 _figures = FigureRow.__table__  # type: ignore[attr-defined]
@@ -188,12 +193,17 @@ def _statements(mask: int) -> _Refresh:
     )
 
 
-def rebuild(conn: Connection) -> int:
-    """Recompute the whole table from the claims (in the caller's transaction); the figures written."""
-    conn.execute(delete(_figures))
+def rebuild(conn: Connection, into: Table | None = None) -> int:
+    """Recompute the whole table from the claims (in the caller's transaction); the figures written.
+
+    ``into``: the table as an older schema version defined it (a migration step), given only the
+    columns it has.
+    """
+    target = _figures if into is None else into
+    conn.execute(delete(target))
     written = 0
     for rows in every_computed(conn):
-        _insert(conn, rows)
+        _insert(conn, rows, target)
         written += len(rows)
     return written
 
@@ -245,9 +255,16 @@ def _metrics(conn: Connection) -> list[str]:
     return sorted(conn.execute(named).scalars())
 
 
-def _insert(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def _insert(conn: Connection, rows: Sequence[tuple[Any, ...]], target: Table = _figures) -> None:
+    names = [name for name in COLUMNS if name in target.c]
     for at in range(0, len(rows), INSERT_BATCH):
-        _FIGURES_INSERT.run(conn, rows[at:at + INSERT_BATCH], COLUMNS)
+        part = rows[at:at + INSERT_BATCH]
+        if target is _figures:
+            _FIGURES_INSERT.run(conn, part, COLUMNS)
+            continue
+        # an older table (a migration step fills its own version): only the columns it has
+        conn.execute(insert(target), [{name: value for name, value in zip(COLUMNS, row, strict=True) if name in names}
+                                      for row in part])
 
 
 def _reviewed_key() -> tuple[ColumnElement[Any], ...]:
@@ -338,12 +355,19 @@ class _Part:
 
     def row(self) -> tuple[Any, ...]:
         """The figure row: lists ordered as :class:`claimtrack.report.Figure` holds them."""
+        articles = ",".join(map(str, _first_then_sorted(self.first_article, self.article_ids)))
+        outlets = LIST_SEP.join(_first_then_sorted(self.first_outlet, self.outlets))
         return (
-            *self.key, self.first_id, self.subject, self.via, ",".join(map(str, sorted(self.claim_ids))),
-            ",".join(map(str, _first_then_sorted(self.first_article, self.article_ids))),
-            LIST_SEP.join(_first_then_sorted(self.first_outlet, self.outlets)), ",".join(sorted(self.review)),
-            self.corrected,
+            *self.key, self.first_id, self.subject, self.via, ",".join(map(str, sorted(self.claim_ids))), articles,
+            outlets, ",".join(sorted(self.review)), self.corrected, *shown(articles, outlets),
         )
+
+
+def shown(article_ids: str, outlets: str) -> tuple[int, int, str | None, int]:
+    """The first article, how many articles, the first outlet and how many outlets, as the lists
+    ``article_ids`` and ``outlets`` read back (:data:`SHOWN_COLUMNS`)."""
+    named = outlets.split(LIST_SEP) if outlets else []  # (one empty name reads back as none)
+    return int(article_ids.partition(",")[0]), article_ids.count(",") + 1, named[0] if named else None, len(named)
 
 
 def _first_then_sorted(first: Any, items: frozenset[Any]) -> list[Any]:
@@ -365,7 +389,7 @@ def _normal_key(key: tuple[Any, ...]) -> Key:
 
 def _normal(row: tuple[Any, ...]) -> tuple[Any, ...]:
     width = len(KEY_COLUMNS)
-    return (*_normal_key(row[:width]), *row[width:-1], bool(row[-1]))
+    return (*_normal_key(row[:width]), *row[width:CORRECTED_AT], bool(row[CORRECTED_AT]), *row[CORRECTED_AT + 1:])
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

@@ -119,13 +119,14 @@ def _v2_to_v3(conn: Connection) -> None:
     conn.exec_driver_sql("DROP INDEX ix_claims_corrected")
     conn.exec_driver_sql("CREATE INDEX ix_claims_corrected ON claims (location, series_subject, period_kind, "
                          f"figure_date) WHERE {CORRECTED}")
-    _figures_v3().create(conn)
-    figures.rebuild(conn)
+    table = _figures_v3()
+    table.create(conn)
+    figures.rebuild(conn, into=table)
 
 
-def _figures_v3() -> Table:
-    """The figures table as version 3 defined it."""
-    return Table(
+def _figures_v3(index: bool = True) -> Table:
+    """The figures table as version 3 defined it (``index``: with its index)."""
+    table = Table(
         "figures", MetaData(),
         Column("id", Integer, primary_key=True),
         Column("metric", String, nullable=False),
@@ -146,13 +147,39 @@ def _figures_v3() -> Table:
         Column("outlets", Text, nullable=False),
         Column("review", String, nullable=False),
         Column("corrected", Boolean, nullable=False),
-        Index("ix_figures_series", "metric", "location", "series_subject", "period_kind", "source", "figure_date",
-              "value", "value_real", "value_max", "qualifier"),
     )
+    if index:
+        Index("ix_figures_series", *(table.c[name] for name in (
+            "metric", "location", "series_subject", "period_kind", "source", "figure_date", "value", "value_real",
+            "value_max", "qualifier")))
+    return table
+
+
+def _v3_to_v4(conn: Connection) -> None:
+    """Version 4: the figures table with what diff's table shows of each figure's lists (the first
+    article and outlet, how many of each), and its index in series order holding every column but
+    the lists. The table holds nothing the claims do not say: it is made anew and the stored claims
+    grouped into it again, as adding them does."""
+    _figures_v3().drop(conn)  # (and its index)
+    _figures_v4().create(conn)
+    figures.rebuild(conn)
+
+
+def _figures_v4() -> Table:
+    """The figures table as version 4 defined it."""
+    table = _figures_v3(index=False)
+    for column in (Column("first_article", Integer, nullable=False), Column("article_count", Integer, nullable=False),
+                   Column("first_outlet", String), Column("outlet_count", Integer, nullable=False)):
+        table.append_column(column)
+    Index("ix_figures_series", *(table.c[name] for name in (
+        "metric", "location", "series_subject", "period_kind", "figure_date", "first_claim", "source", "value",
+        "value_real", "value_max", "qualifier", "subject", "via", "review", "corrected", "first_article",
+        "article_count", "first_outlet", "outlet_count")))
+    return table
 
 
 # STEPS[n] migrates version n to n + 1; the last one reaches SCHEMA_VERSION.
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 assert max(STEPS) + 1 == SCHEMA_VERSION, "add a migration step for the new schema version"
 
 

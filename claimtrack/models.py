@@ -28,7 +28,9 @@ def corrected() -> Grouping[Any]:
     """:data:`CORRECTED` as a condition of a query, worded as the partial index is so that it is used."""
     return Grouping(text(CORRECTED))
 
-SCHEMA_VERSION = 3  # 2: reviews, reviewed values on claims, claims_full/sources_summary views, FTS; 3: figures
+# 2: reviews, reviewed values on claims, claims_full/sources_summary views, FTS; 3: figures;
+# 4: what figures show of their lists, and the figures index in series order holding what diff reads
+SCHEMA_VERSION = 4
 
 
 def utcnow() -> dt.datetime:
@@ -167,21 +169,29 @@ class ClaimRow(SQLModel, table=True):
     period_kind: str = Field(default="unspecified", sa_column_kwargs={"server_default": "unspecified"})
 
 
+# ix_figures_series: the series' order (date, then first claim, within a place, subject and kind
+# of period), then every other column of the figures table but the lists of ids and outlets.
+FIGURES_SERIES_INDEX = ("metric", "location", "series_subject", "period_kind", "figure_date", "first_claim", "source",
+                        "value", "value_real", "value_max", "qualifier", "subject", "via", "review", "corrected",
+                        "first_article", "article_count", "first_outlet", "outlet_count")
+
+
 class FigureRow(SQLModel, table=True):
     """One figure as ``diff`` shows it: the claims that repeat one value from one source for one date
     in one series, as a reviewer reads them (claimtrack.figures keeps it in step with the claims).
 
-    The key columns come first, in the order of ``ix_figures_series``; the rest is what the series
-    report collects over the claims. Lists are ordered as :class:`claimtrack.report.Figure` holds
-    them: claim ids ascending, article ids and outlets with the first claim's first.
+    The key columns come first; the rest is what the series report collects over the claims. Lists
+    are ordered as :class:`claimtrack.report.Figure` holds them: claim ids ascending, article ids
+    and outlets with the first claim's first; the last four columns hold what diff's table shows of
+    them (the first of each and how many), as they read back.
     """
 
     __tablename__ = "figures"
     __table_args__ = (
-        # A metric's figures in series order (series_query reads them through it), and the lookup of
-        # one figure by its key when its claims change.
-        Index("ix_figures_series", "metric", "location", "series_subject", "period_kind", "source", "figure_date",
-              "value", "value_real", "value_max", "qualifier"),
+        # A metric's figures in series order (series_query reads them through it) holding every
+        # column but the lists, so that diff's table reads the index alone, in order, and no row of
+        # the table; and the lookup of one figure by its key when its claims change.
+        Index("ix_figures_series", *FIGURES_SERIES_INDEX),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -203,6 +213,10 @@ class FigureRow(SQLModel, table=True):
     outlets: str = Field(default="", sa_type=Text)  # separated by the ASCII unit separator
     review: str = ""  # the claims' review statuses, sorted, comma-separated
     corrected: bool = False
+    first_article: int  # the first of article_ids
+    article_count: int  # how many article_ids
+    first_outlet: str | None = None  # the first of outlets, None when there is none
+    outlet_count: int  # how many outlets
 
 
 class ReviewRow(SQLModel, table=True):

@@ -66,21 +66,29 @@ class Quote:
 
 
 def load_series(store: Store, filters: Filters, by_source: bool = False,
-                periods: Collection[str] | None = None) -> list[Series]:
-    """The series of ``filters.metric`` as ``diff`` shows them (see :func:`claimtrack.report.series_of`)."""
+                periods: Collection[str] | None = None, lists: bool = True) -> list[Series]:
+    """The series of ``filters.metric`` as ``diff`` shows them (see :func:`claimtrack.report.series_of`).
+
+    ``lists=False`` leaves out each row's lists of claim ids, article ids and outlets, which diff's
+    table does not show (it shows the first of each and how many there are): the figures are then
+    read from their index alone, and asking a row for a list raises
+    :class:`claimtrack.series_rows.ListsNotRead`. Rows narrowed to an outlet always have them.
+    """
     with _collector_paused():
         if filters.outlet is not None:  # figures narrowed to some of their claims: grouped afresh
             return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
-        return only_periods(series_from_rows(filters.metric, figure_rows(store, filters), by_source), periods)
+        rows = figure_rows(store, filters, lists)
+        return only_periods(series_from_rows(filters.metric, rows, by_source, ordered=True), periods)
 
 
-def figure_rows(store: Store, filters: Filters) -> list[tuple[Any, ...]]:
-    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them."""
+def figure_rows(store: Store, filters: Filters, lists: bool = True) -> list[tuple[Any, ...]]:
+    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them,
+    in series order; with ``lists=False``, without the lists (the last columns)."""
     with store.session() as session:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         conn = session.connection()
         with _page_cache(conn):
-            result = conn.execute(_by_series(filters, sources))
+            result = conn.execute(_by_series(filters, sources, lists))
             try:
                 # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
                 # fifth to the read, and series_rows takes a date as text or as a date.
@@ -159,20 +167,22 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _by_series(filters: Filters, sources: Sequence[str] | None) -> Any:
-    """The figure rows series_rows reads, each place, subject and kind of period together.
+def _by_series(filters: Filters, sources: Sequence[str] | None, lists: bool) -> Any:
+    """The figure rows series_rows reads, each place, subject and kind of period together, in
+    series order (undated figures first or last, as the database orders nulls).
 
     In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
-    nothing; series_rows puts each kind of period in date order. Sorting by date and first claim
-    here made SQLite sort every row through a temporary B-tree, a third of the read.
+    nothing (sorting made SQLite sort every row through a temporary B-tree, a third of the read).
+    Without the lists the index holds every column read, so no row of the table is visited either:
+    visiting them, in the index's order rather than theirs, was most of the read.
     """
     f = _figures.c
-    return (_from_table(filters, sources, series_rows.COLUMNS)
-            .order_by(f.location, f.series_subject, f.period_kind, f.source, f.figure_date))
+    columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
+    return (_from_table(filters, sources, columns)
+            .order_by(f.location, f.series_subject, f.period_kind, f.figure_date, f.first_claim))
 
 
-def _from_table(filters: Filters, sources: Sequence[str] | None,
-                columns: Sequence[str] = figure_table.COLUMNS) -> Any:
+def _from_table(filters: Filters, sources: Sequence[str] | None, columns: Sequence[Any] | None = None) -> Any:
     f = _figures.c
     conditions: list[ColumnElement[bool]] = [f.metric == filters.metric]
     if filters.location is not None:
@@ -188,7 +198,7 @@ def _from_table(filters: Filters, sources: Sequence[str] | None,
         conditions.append(f.figure_date >= filters.since)
     if filters.until is not None:
         conditions.append(f.figure_date <= filters.until)
-    return select(*(f[name] for name in columns)).where(*conditions)
+    return select(*(columns or [f[name] for name in figure_table.COLUMNS])).where(*conditions)
 
 
 def _claim_conditions(filters: Filters, sources: Sequence[str] | None) -> list[ColumnElement[bool]]:
@@ -235,7 +245,7 @@ def _same_text(column: Any, wanted: str) -> ColumnElement[bool]:
 def _figure(row: Sequence[Any], vias: dict[str, tuple[str, ...]]) -> Figure:
     """A figure from its row (claimtrack.figures.COLUMNS)."""
     (metric, location, _series_subject, period, source, date, value, value_real, value_max, qualifier, _first_id,
-     subject, via, claim_ids, article_ids, outlets, review, by_reviewer) = row  # unpacked once: many rows
+     subject, via, claim_ids, article_ids, outlets, review, by_reviewer, *_shown) = row  # unpacked once: many rows
     relays = vias.get(via)
     if relays is None:
         relays = vias[via] = tuple(json.loads(via))

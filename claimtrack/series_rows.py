@@ -1,31 +1,41 @@
 """Series straight from rows of the figures table: what :func:`claimtrack.report.series_of` makes
 of the same figures, without a :class:`~claimtrack.report.Figure` per row.
 
-``diff`` over a million claims reads tens of thousands of figures; each costs here one row read
-and one :class:`~claimtrack.report.SeriesRow` built. The rows come from the database with each
-place, series subject and kind of period together (claimtrack.series_query reads them so, in
-index order); each kind is put in series order here, by date with undated figures last, then by
-first claim. So one pass finds each series, its same-date groups (for ``disagree``), its
-changes, drops and jumps, and the running totals and daily figures beside it (for ``sum``),
-through the same flag functions ``series_of`` uses.
+``diff`` over a million claims reads tens of thousands of figures, and Python's own loop is the
+slow part of it: here most work on a series is done by whole lists at a time (``map``, slices,
+``accumulate``, sets and counters, which run in C) rather than row by row. The rows come from the
+database with each place, series subject and kind of period together (claimtrack.series_query
+reads them so, in the order of ``ix_figures_series``); each kind is put in series order here, by
+date with undated figures last, then by first claim. So one pass finds each series, its same-date
+groups (for ``disagree``), its changes, drops and jumps, and the running totals and daily figures
+beside it (for ``sum``), as report.series_of's flag functions define them.
 ``tests/test_series_rows.py`` holds the two to the same output.
+
+Each row is a :class:`StoredRow`: the table's row and what its series works out for it; what it
+takes from the table row alone (its source, relays, review marks, percentage change...) is read
+when asked for, not while the series is built.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+import statistics
+from bisect import bisect_left, bisect_right
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from itertools import groupby
-from operator import itemgetter
-from typing import Any
+from functools import lru_cache
+from itertools import accumulate, compress, groupby, repeat
+from operator import and_, eq, is_, itemgetter, lt, ne, sub
+from typing import Any, cast
 
 from claimtrack.figures import LIST_SEP
 from claimtrack.report import (
     CUMULATIVE,
     DISAGREE,
+    JUMP_FACTOR,
+    JUMP_MIN_CHANGES,
     PERIOD,
     SUM,
     Dated,
@@ -33,168 +43,344 @@ from claimtrack.report import (
     Series,
     SeriesRow,
     SumKey,
-    changes_in,
     contradicted,
-    drops_in,
     flag_names,
-    jumps_in,
     not_adding_up,
 )
 
-# The figures table columns each row holds, in this order.
-COLUMNS = ("location", "series_subject", "period_kind", "source", "figure_date", "value", "value_real",
-           "value_max", "qualifier", "first_claim", "subject", "via", "claim_ids", "article_ids", "outlets",
-           "review", "corrected")
-(LOCATION, SUBJECT_KEY, KIND, SOURCE, DATE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, FIRST, SUBJECT, VIA, CLAIMS,
- ARTICLES, OUTLETS, REVIEW, CORRECTED) = range(len(COLUMNS))
+# The figures table columns each row holds, in this order: the columns of ix_figures_series after
+# the metric (in its order), then the lists, which a reader that does not want them leaves out
+# (or reads as nulls).
+COLUMNS = ("location", "series_subject", "period_kind", "figure_date", "first_claim", "source", "value", "value_real",
+           "value_max", "qualifier", "subject", "via", "review", "corrected", "first_article", "article_count",
+           "first_outlet", "outlet_count", "claim_ids", "article_ids", "outlets")
+(LOCATION, SUBJECT_KEY, KIND, DATE, FIRST, SOURCE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, SUBJECT, VIA, REVIEW,
+ CORRECTED, FIRST_ARTICLE, ARTICLE_COUNT, FIRST_OUTLET, OUTLET_COUNT, CLAIMS, ARTICLES, OUTLETS) = range(len(COLUMNS))
+LISTS = COLUMNS[CLAIMS:]
 
 Row = Sequence[Any]
 _DATE, _SOURCE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(SOURCE), itemgetter(FIRST), itemgetter(DATE, FIRST)
+_KIND, _VALUE, _VALUE_REAL = itemgetter(KIND), itemgetter(VALUE), itemgetter(VALUE_REAL)
+_VALUE_MAX, _SUBJECT, _DAY = itemgetter(VALUE_MAX), itemgetter(SUBJECT), itemgetter(0)
+_QUALIFIER = itemgetter(QUALIFIER)
 
 
-def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False) -> list[Series]:
+class ListsNotRead(LookupError):
+    """A row read without its lists (claim ids, article ids, outlets) was asked for one."""
+
+
+def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False, ordered: bool = False) -> list[Series]:
     """The series of ``metric`` from its figure rows (:data:`COLUMNS`, each place, series subject
     and kind of period together, in any order within), flagged, most rows first, as
-    :func:`claimtrack.report.series_of` orders them."""
+    :func:`claimtrack.report.series_of` orders them.
+
+    ``ordered``: each kind's rows come in series order already but for undated rows, which may
+    come all first instead of all last (as a database orders nulls): none is sorted again.
+    """
     built: list[tuple[int, Series]] = []  # each with its least first claim: the order of equal series
-    texts = _Texts()
-    for (location, subject_key), block in groupby(rows, key=itemgetter(LOCATION, SUBJECT_KEY)):
-        kinds = [(kind, _in_date_order(members)) for kind, members in groupby(block, key=itemgetter(KIND))]
-        sums = _not_adding_up(kinds, texts.dates)
-        for kind, members in kinds:
-            disagree = _disagreeing(members)
-            for source, part in _by_source(members) if by_source else ((None, members),):
-                series = Series(metric, location, _shown_subject(subject_key, part), kind,
-                                tuple(texts.rows(part, kind == CUMULATIVE, disagree, sums)), source, by_source)
-                built.append((min(map(_FIRST, part)), series))
+    dates = _Dates()
+    # Each kind of period of each place and subject at once (one key per row), then the kinds of
+    # each place and subject together.
+    every_kind = [(key, _Kind(key[2], list(members), dates, ordered))
+                  for key, members in groupby(rows, key=itemgetter(LOCATION, SUBJECT_KEY, KIND))]
+    for (location, subject_key), keyed in groupby(every_kind, key=lambda keyed: keyed[0][:2]):
+        kinds = [kind for _, kind in keyed]
+        sums = _not_adding_up(kinds)
+        for kind in kinds:
+            disagree = _disagreeing(kind)
+            cumulative = kind.kind == CUMULATIVE
+            for source, part in _by_source(kind) if by_source else ((None, kind),):
+                series = Series(metric, location, _shown_subject(subject_key, part.members), kind.kind,
+                                tuple(_rows(part, cumulative, disagree, sums)), source, by_source)
+                built.append((min(part.firsts), series))
     built.sort(key=lambda item: (-len(item[1].rows), item[1].metric, item[1].location or "", item[1].subject or "",
                                  item[1].period, item[1].source or "", item[0]))
     return [series for _, series in built]
 
 
-class _Parsed(dict[Any, Any]):
-    """Texts that repeat from row to row (dates, relay lists, review statuses), each parsed once."""
+class _Dates(dict[Any, "dt.date | None"]):
+    """Dates as read (text from SQLite, dates from PostgreSQL), each parsed once."""
 
-    def __init__(self, parse: Callable[[Any], Any], known: dict[Any, Any]) -> None:
-        super().__init__(known)
-        self.parse = parse
+    def __init__(self) -> None:
+        super().__init__({None: None})
 
-    def __missing__(self, text: Any) -> Any:
-        parsed = self[text] = self.parse(text)
+    def __missing__(self, text: Any) -> dt.date | None:
+        parsed = self[text] = text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
         return parsed
 
 
-class _Texts:
-    """Builds series rows, parsing each date, relay list and set of review statuses once."""
+class _Kind:
+    """The rows of one kind of period of one place and subject (or of one source of them), in
+    series order, with each row's date and value (as shown) beside it; the first ``dated`` are dated."""
 
-    def __init__(self) -> None:
-        # SQLite hands dates back as text when read without SQLAlchemy's types, PostgreSQL as dates.
-        self.dates = _Parsed(lambda date: date if isinstance(date, dt.date) else dt.date.fromisoformat(date),
-                             {None: None})
-        self.vias = _Parsed(lambda via: tuple(json.loads(via)), {})
-        self.reviews = _Parsed(lambda review: tuple(review.split(",")), {"": ()})
+    __slots__ = ("kind", "members", "dates", "values", "maxes", "firsts", "dated")
 
-    def rows(self, members: list[Row], cumulative: bool, disagree: set[int], sums: set[int]) -> list[SeriesRow]:
-        """The rows of one series (members in series order)."""
-        dates = list(map(self.dates.__getitem__, map(_DATE, members)))
-        values = [row[VALUE] if row[VALUE_REAL] is None else _real(row[VALUE_REAL]) for row in members]
-        changes, shares = changes_in(dates, values)
-        drops = drops_in(dates, values, [v if row[VALUE_MAX] is None else row[VALUE_MAX]
-                                         for v, row in zip(values, members, strict=True)]) if cumulative else set()
-        flags = _flags(members, drops, jumps_in(dates, changes), disagree, sums)
-        vias, reviews = self.vias, self.reviews
-        return [StoredRow(row, date, value, change, share, flagged, vias[row[VIA]], reviews[row[REVIEW]])
-                for row, date, value, change, share, flagged in zip(members, dates, values, changes, shares, flags,
-                                                                    strict=True)]
+    def __init__(self, kind: str, members: list[Row], dates: _Dates, ordered: bool) -> None:
+        self.kind = kind
+        if not ordered:
+            members = _in_date_order(members)
+        read = list(map(_DATE, members))
+        undated = read.count(None)
+        if undated and read[0] is None:  # nulls first (as SQLite orders them): put them last
+            members, read = members[undated:] + members[:undated], read[undated:] + read[:undated]
+        self.members = members
+        self.dates: list[dt.date | None] = list(map(dates.__getitem__, read))
+        self.values = _values_of(members)
+        self.maxes: list[int | None] = list(map(_VALUE_MAX, members))
+        self.firsts: list[int] = list(map(_FIRST, members))
+        self.dated = len(members) - undated
+
+    def part(self, indexes: list[int]) -> _Kind:
+        """The rows at ``indexes`` (in order), as a kind of their own."""
+        part = _Kind.__new__(_Kind)
+        part.kind = self.kind
+        part.members = [self.members[i] for i in indexes]
+        part.dates = [self.dates[i] for i in indexes]
+        part.values = [self.values[i] for i in indexes]
+        part.maxes = [self.maxes[i] for i in indexes]
+        part.firsts = [self.firsts[i] for i in indexes]
+        part.dated = len(part.dates) - part.dates.count(None)
+        return part
 
 
-def _flags(members: list[Row], drops: set[int], jumps: set[int], disagree: set[int],
-           sums: set[int]) -> list[tuple[str, ...]]:
-    """The flags of each row of a series (drops and jumps by index, the others by first claim)."""
-    flags: list[tuple[str, ...]] = [()] * len(members)  # most rows have none
-    marked = disagree | sums
-    flagged = drops | jumps
-    if marked:
-        flagged |= {index for index, first in enumerate(map(_FIRST, members)) if first in marked}
-    for index in flagged:
-        first = members[index][FIRST]
-        flags[index] = _FLAGS[index in drops, first in disagree, index in jumps, first in sums]
-    return flags
+def _values_of(members: list[Row]) -> list[Number]:
+    """Each row's value as shown: its exact fractional value where it has one."""
+    reals = list(map(_VALUE_REAL, members))
+    if reals.count(None) == len(reals):
+        return list(map(_VALUE, members))
+    return [value if real is None else _real(real) for value, real in zip(map(_VALUE, members), reals, strict=True)]
+
+
+def _rows(part: _Kind, cumulative: bool, disagree: set[int], sums: set[int]) -> list[SeriesRow]:
+    """The rows of one series with their changes and flags (report.changes_in, drops_in and jumps_in)."""
+    members, dates, values, dated = part.members, part.dates, part.values, part.dated
+    count = len(members)
+    changes: list[Number | None] = [None] * count  # from the previous row, when both are dated
+    if dated > 1:
+        changes[1:dated] = map(sub, values[1:dated], values[:dated - 1])
+    built: list[SeriesRow] = list(map(StoredRow, members, dates, values, changes, [0, *values[:-1]]))
+    drops = _dropping(part) if cumulative else set()
+    jumps = _jumping(dates, changes, dated)
+    firsts = part.firsts
+    disagreeing, summed = disagree.intersection(firsts), sums.intersection(firsts)
+    if disagreeing or summed:
+        index_of = dict(zip(firsts, range(count), strict=True))
+        disagreeing, summed = set(map(index_of.__getitem__, disagreeing)), set(map(index_of.__getitem__, summed))
+    # The flagged rows split by each flag in turn into those with it and those without (set
+    # operations, in C), then each group's flags set at once (setattr mapped over its rows).
+    groups: list[tuple[tuple[bool, ...], set[int]]] = [((), drops | disagreeing | jumps | summed)]
+    for marked in (drops, disagreeing, jumps, summed):
+        groups = [(key + (on,), part) for key, rows in groups
+                  for on, part in ((True, rows & marked), (False, rows - marked)) if part]
+    for key, rows in groups:
+        deque(map(setattr, map(built.__getitem__, rows), repeat("flags"), repeat(_FLAGS[key])), maxlen=0)
+    return built
+
+
+def _dropping(part: _Kind) -> set[int]:
+    """Indexes of dated rows of a running total whose upper bound is below the highest value on any
+    earlier date (report.drops_in)."""
+    dates, values, dated = part.dates, part.values, part.dated
+    if dated < 2:
+        return set()
+    maxes = part.maxes
+    uppers = values if maxes.count(None) == len(maxes) else [
+        value if upper is None else upper for value, upper in zip(values, maxes, strict=True)]
+    highest = list(accumulate(values[:dated], max))  # the highest value up to each row
+    found: set[int] = set()
+    # Below the highest of every row before it is needed; then below the highest of earlier dates.
+    for index in compress(range(1, dated), map(lt, uppers[1:dated], highest)):
+        before = index - 1
+        while before >= 0 and dates[before] == dates[index]:
+            before -= 1
+        if before >= 0 and uppers[index] < highest[before]:
+            found.add(index)
+    return found
+
+
+def _jumping(dates: list[dt.date | None], changes: list[Number | None], dated: int) -> set[int]:
+    """Indexes of rows whose change from the previous date is far out of line (report.jumps_in)."""
+    between = list(compress(range(1, dated), map(ne, dates[1:dated], dates)))  # each date's first row
+    if len(between) < JUMP_MIN_CHANGES:
+        return set()
+    sizes = list(map(abs, map(changes.__getitem__, between)))  # type: ignore[arg-type]  # dated: not None
+    threshold = JUMP_FACTOR * max(statistics.median(sizes), 1)
+    return set(compress(between, map(lt, repeat(threshold), sizes)))
+
+
+def _disagreeing(kind: _Kind) -> set[int]:
+    """First claims of figures another source contradicts on the same date (report.contradicted).
+
+    On a date where no source gave two figures, a figure is contradicted exactly when the figures
+    of that date are not all alike; the few dates where one source did are compared pair by pair.
+    """
+    dates, values, members, dated, maxes = kind.dates, kind.values, kind.members, kind.dated, kind.maxes
+    # Each different figure of each date, in date order (as the rows are): a date repeated in it
+    # was given different figures.
+    alike: dict[tuple[Any, ...], None]
+    if maxes.count(None) == len(maxes):
+        alike = dict.fromkeys(zip(dates[:dated], values, strict=False))
+    else:
+        alike = dict.fromkeys(zip(dates[:dated], values, maxes, strict=False))
+    days = list(map(_DAY, alike))
+    differing = set(compress(days[1:], map(eq, days[1:], days)))
+    if not differing:
+        return set()
+    firsts = kind.firsts
+    found = set(compress(firsts, map(differing.__contains__, dates)))
+    given = list(zip(dates[:dated], map(_SOURCE, members), strict=False))  # date and source of each row
+    last = dict(zip(given, range(dated), strict=True))  # the last row of each date and source
+    if len(last) == dated:
+        return found
+    # Dates on which one source gave two figures: their figures are compared pair by pair.
+    revised = {dates[index] for index in compress(range(dated), map(ne, range(dated), map(last.__getitem__, given)))}
+    in_order = cast(list[dt.date], dates)  # the first ``dated`` are dates, in order
+    for date in cast(set[dt.date], revised & differing):
+        start, end = bisect_left(in_order, date, 0, dated), bisect_right(in_order, date, 0, dated)
+        found.difference_update(firsts[start:end])
+        found |= contradicted([(row[SOURCE], value, row[VALUE_MAX], row[FIRST])
+                               for row, value in zip(members[start:end], values[start:end], strict=True)])
+    return found
+
+
+def _not_adding_up(kinds: list[_Kind]) -> set[int]:
+    """``sum`` flags of one place and subject: its running totals against its daily figures, by source."""
+    if not {CUMULATIVE, PERIOD} <= {kind.kind for kind in kinds}:
+        return set()
+    totals: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
+    dailies: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
+    for kind in kinds:
+        if kind.kind not in (CUMULATIVE, PERIOD):
+            continue
+        into = totals if kind.kind == CUMULATIVE else dailies
+        dated = kind.members[:kind.dated]
+        exact = map(and_, map(eq, map(_QUALIFIER, dated), repeat("exact")), map(is_, kind.maxes, repeat(None)))
+        for source, date, value, first in compress(zip(map(_SOURCE, dated), kind.dates, kind.values, kind.firsts,
+                                                       strict=False), exact):
+            into[(source,)][date].append((value, first))  # type: ignore[index]  # dated
+    return not_adding_up(totals, dailies)
+
+
+def _in_date_order(members: Iterable[Row]) -> list[Row]:
+    """Rows of one series in series order: by date, undated ones last, then by first claim."""
+    rows = list(members)
+    dated = [row for row in rows if row[DATE] is not None]
+    dated.sort(key=_DATE_FIRST)  # first claims differ: no two rows are alike
+    if len(dated) < len(rows):
+        undated = [row for row in rows if row[DATE] is None]
+        undated.sort(key=_FIRST)
+        dated += undated
+    return dated
+
+
+def _by_source(kind: _Kind) -> list[tuple[str | None, _Kind]]:
+    """A series split by source, each part in series order, in order of first appearance."""
+    parts: dict[str | None, list[int]] = {}
+    for index, source in enumerate(map(_SOURCE, kind.members)):
+        parts.setdefault(source, []).append(index)
+    return [(source, kind.part(indexes)) for source, indexes in parts.items()]
+
+
+def _shown_subject(key: str | None, members: list[Row]) -> str | None:
+    """The subject a series shows: the members' own wording when they all agree (report._shown_subject)."""
+    worded = set(map(_SUBJECT, members))
+    return worded.pop() if len(worded) == 1 else key
 
 
 class StoredRow(SeriesRow):
     """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works
-    out for it. Its claim ids, article ids and outlets, and the first article and outlet, are kept
-    as the table's text until first read, then parsed once; they cannot be set (rows are never
-    changed once built).
+    out for it: its date, value, change and flags. The rest is read from the table's row when
+    asked for (the percentage change worked out then), and cannot be set (rows are never changed
+    once built but for their flags, set as the series is built).
 
-    diff's table shows only the first of each and how many there are; parsing the 360,000 ids of
-    a metric over a million claims was a fifth of its time. Equal to the :class:`SeriesRow` of the
-    same values.
+    diff's table shows of the lists of claim ids, article ids and outlets only the first of each
+    and how many there are, which the table keeps beside them; a row read without the lists
+    (series_query.load_series with ``lists=False``) raises :class:`ListsNotRead` when asked for one.
+    Equal to the :class:`SeriesRow` of the same values.
     """
 
-    __slots__ = ("_claims", "_articles", "_outlets")
-    _claims: str | tuple[int, ...]
-    _articles: str | tuple[int, ...]
-    _outlets: str | tuple[str, ...]
+    __slots__ = ("_row", "_previous")
+    _row: Row
+    _previous: Number
 
-    # Every field set here but those read from the text, as SeriesRow's own __init__ would: one
-    # call per row, with the table's row unpacked in it (60,000 rows for a metric).
     def __init__(self, row: Row, date: dt.date | None, value: Number, change: Number | None,
-                 change_pct: float | None, flags: tuple[str, ...], via: tuple[str, ...],
-                 review: tuple[str, ...]) -> None:
-        (_, _, _, self.source, _, _, _, self.value_max, self.qualifier, self.claim_id, _, _, self._claims,
-         self._articles, self._outlets, _, corrected) = row
+                 previous: Number) -> None:
+        self._row = row
         self.date = date
         self.value = value
         self.change = change
-        self.change_pct = change_pct
-        self.flags = flags
-        self.via = via
-        self.review = review
-        self.corrected = bool(corrected)
+        self._previous = previous  # the previous row's value, for the percentage
+        self.flags = ()
+
+    @property
+    def change_pct(self) -> float | None:  # type: ignore[override]  # read-only
+        change, previous = self.change, self._previous
+        return None if change is None or previous == 0 else round(change / previous * 100, 1)
+
+    @property
+    def source(self) -> str | None:  # type: ignore[override]  # read-only
+        return self._row[SOURCE]  # type: ignore[no-any-return]
+
+    @property
+    def value_max(self) -> int | None:  # type: ignore[override]  # read-only
+        return self._row[VALUE_MAX]  # type: ignore[no-any-return]
+
+    @property
+    def qualifier(self) -> str:  # type: ignore[override]  # read-only
+        return self._row[QUALIFIER]  # type: ignore[no-any-return]
+
+    @property
+    def claim_id(self) -> int:  # type: ignore[override]  # read-only
+        return self._row[FIRST]  # type: ignore[no-any-return]
+
+    @property
+    def via(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
+        return _relays(self._row[VIA])
+
+    @property
+    def review(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
+        return _statuses(self._row[REVIEW])
+
+    @property
+    def corrected(self) -> bool:  # type: ignore[override]  # read-only
+        return bool(self._row[CORRECTED])
 
     @property
     def article_id(self) -> int:  # type: ignore[override]  # read-only
-        articles = self._articles
-        return int(articles.partition(",")[0]) if isinstance(articles, str) else articles[0]
+        return self._row[FIRST_ARTICLE]  # type: ignore[no-any-return]
 
     @property
     def outlet(self) -> str | None:  # type: ignore[override]  # read-only
-        outlets = self._outlets
-        if isinstance(outlets, str):
-            return outlets.partition(LIST_SEP)[0] if outlets else None
-        return outlets[0] if outlets else None
-
-    @property
-    def claim_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
-        if isinstance(self._claims, str):
-            self._claims = _ids(self._claims)
-        return self._claims
-
-    @property
-    def article_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
-        if isinstance(self._articles, str):
-            self._articles = _ids(self._articles)
-        return self._articles
-
-    @property
-    def outlets(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
-        if isinstance(self._outlets, str):
-            self._outlets = tuple(self._outlets.split(LIST_SEP)) if self._outlets else ()
-        return self._outlets
+        return self._row[FIRST_OUTLET]  # type: ignore[no-any-return]
 
     @property
     def article_count(self) -> int:
-        articles = self._articles
-        return articles.count(",") + 1 if isinstance(articles, str) else len(articles)
+        return self._row[ARTICLE_COUNT]  # type: ignore[no-any-return]
 
     @property
     def outlet_count(self) -> int:
-        outlets = self._outlets
-        if isinstance(outlets, str):
-            return outlets.count(LIST_SEP) + 1 if outlets else 0
-        return len(outlets)
+        return self._row[OUTLET_COUNT]  # type: ignore[no-any-return]
+
+    @property
+    def claim_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
+        return _ids(self._list(CLAIMS))
+
+    @property
+    def article_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
+        return _ids(self._list(ARTICLES))
+
+    @property
+    def outlets(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
+        outlets = self._list(OUTLETS)
+        return tuple(outlets.split(LIST_SEP)) if outlets else ()
+
+    def _list(self, at: int) -> str:
+        row = self._row
+        text = row[at] if at < len(row) else None
+        if text is None:
+            raise ListsNotRead(f"the {COLUMNS[at]} of claim {self.claim_id}'s figure were not read "
+                               "(load_series reads them unless told lists=False)")
+        return text  # type: ignore[no-any-return]
 
     def __eq__(self, other: object) -> bool:
         # SeriesRow's own __eq__ compares rows of one class only.
@@ -209,72 +395,26 @@ def _ids(text: str) -> tuple[int, ...]:
     return tuple(map(int, text.split(",")))
 
 
+@lru_cache(maxsize=1024)
+def _relays(via: str) -> tuple[str, ...]:
+    return tuple(json.loads(via))
+
+
+@lru_cache(maxsize=1024)
+def _statuses(review: str) -> tuple[str, ...]:
+    return tuple(review.split(",")) if review else ()
+
+
 def _values(row: SeriesRow) -> tuple[Any, ...]:
     return tuple(getattr(row, field.name) for field in fields(SeriesRow))
 
 
 # A row's flags by (drop, disagree, jump, sum), worked out once for every combination.
-_FLAGS = {(drop, disagree, jump, total): flag_names(drop, {name for name, on in ((DISAGREE, disagree), (SUM, total))
-                                                          if on}, jump)
-          for drop in (False, True) for disagree in (False, True) for jump in (False, True) for total in (False, True)}
+_FLAGS: dict[tuple[bool, ...], tuple[str, ...]] = {
+    (drop, disagree, jump, total): flag_names(drop, {name for name, on in ((DISAGREE, disagree), (SUM, total)) if on},
+                                              jump)
+    for drop in (False, True) for disagree in (False, True) for jump in (False, True) for total in (False, True)}
 
 
 def _real(value: float) -> Number:
     return int(value) if float(value).is_integer() else float(value)
-
-
-def _value(row: Row) -> Number:
-    return row[VALUE] if row[VALUE_REAL] is None else _real(row[VALUE_REAL])
-
-
-def _disagreeing(members: list[Row]) -> set[int]:
-    """First claims of figures another source contradicts on the same date (members in series order)."""
-    found: set[int] = set()
-    for date, same_date in groupby(members, key=_DATE):  # as read: equal texts are equal dates
-        if date is None:
-            break  # undated figures come last
-        group = list(same_date)
-        if len(group) > 1 and len(set(map(_SOURCE, group))) > 1:
-            found |= contradicted([(row[SOURCE], _value(row), row[VALUE_MAX], row[FIRST]) for row in group])
-    return found
-
-
-def _not_adding_up(kinds: list[tuple[str, list[Row]]], dates: dict[Any, dt.date | None]) -> set[int]:
-    """``sum`` flags of one place and subject: its running totals against its daily figures, by source."""
-    if not {CUMULATIVE, PERIOD} <= {kind for kind, _ in kinds}:
-        return set()
-    totals: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
-    dailies: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
-    for kind, members in kinds:
-        if kind not in (CUMULATIVE, PERIOD):
-            continue
-        into = totals if kind == CUMULATIVE else dailies
-        for row in members:
-            date = dates[row[DATE]]
-            if date is not None and row[QUALIFIER] == "exact" and row[VALUE_MAX] is None:
-                into[(row[SOURCE],)][date].append((_value(row), row[FIRST]))
-    return not_adding_up(totals, dailies)
-
-
-def _in_date_order(members: Iterable[Row]) -> list[Row]:
-    """Rows of one series in series order: by date, undated ones last, then by first claim."""
-    rows = sorted(members, key=_FIRST)
-    dated = [row for row in rows if row[DATE] is not None]
-    dated.sort(key=_DATE)  # stable: by first claim within a date
-    if len(dated) < len(rows):
-        dated += [row for row in rows if row[DATE] is None]
-    return dated
-
-
-def _by_source(members: list[Row]) -> list[tuple[str | None, list[Row]]]:
-    """A series split by source, each part in series order, in order of first appearance."""
-    parts: dict[str | None, list[Row]] = {}
-    for row in members:
-        parts.setdefault(row[SOURCE], []).append(row)
-    return list(parts.items())
-
-
-def _shown_subject(key: str | None, members: list[Row]) -> str | None:
-    """The subject a series shows: the members' own wording when they all agree (report._shown_subject)."""
-    worded = {row[SUBJECT] for row in members}
-    return worded.pop() if len(worded) == 1 else key

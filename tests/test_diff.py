@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import importlib.util
 import io
@@ -14,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from claimtrack.cli import diff_cmd
 from claimtrack.records import Article, Claim, Extraction
-from claimtrack.report import build_series, series_to_json
+from claimtrack.report import Series, SeriesRow, build_series, series_to_json
 from claimtrack.reviews import Correction, review
 from claimtrack.series_query import Filters, fetch_figures, load_series
 from claimtrack.store import Store
@@ -212,6 +214,29 @@ def test_plot_draws_dated_lines_with_labels(examples_db: Path) -> None:
     assert "\x1b[" not in out  # no colour codes when not writing to a terminal
 
 
+def shown(series: list[Series]) -> list[tuple[Any, ...]]:
+    """What diff's table and chart show of each series and row: every field but the lists of claim
+    ids, article ids and outlets (their first and their count instead)."""
+    listed = {"claim_ids", "article_ids", "outlets"}
+    return [(s.title, s.metric, s.location, s.subject, s.period, s.source, s.by_source,
+             tuple((*(getattr(row, f.name) for f in dataclasses.fields(SeriesRow) if f.name not in listed),
+                    row.article_count, row.outlet_count) for row in s.rows))
+            for s in series]
+
+
+@pytest.mark.parametrize("args", [(), ("--by", "source"), ("--subject", "children", "--since", "2025-03-05"),
+                                  ("--source", "health ministry"), ("--period", "event"), ("--plot",),
+                                  ("--plot", "--by", "source")])
+def test_the_table_and_chart_read_without_lists_show_what_they_show_with_them(
+        examples_db: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]) -> None:
+    assert run("review", "10", "--value", "999", "--status", "disputed", "--db", str(examples_db))[0] == 0
+    command = ("diff", "-m", "killed", "--db", str(examples_db), *args)
+    without = run(*command)
+    read = diff_cmd.load_series
+    monkeypatch.setattr(diff_cmd, "load_series", lambda *given, lists: read(*given, lists=True))
+    assert without[0] == 0 and without == run(*command)
+
+
 def test_json_of_an_empty_result_is_an_empty_list(examples_db: Path) -> None:
     code, out, _ = run("diff", "-m", "rockets", "--db", str(examples_db), "--json")
     assert code == 0 and json.loads(out) == [] == series_to_json([])
@@ -229,6 +254,11 @@ def test_the_database_and_the_library_agree_on_wire_shaped_data(tmp_path: Path) 
         for metric in ("killed", "wounded", "hostages"):
             from_sql = load_series(store, Filters(metric), by_source=True)
             assert from_sql == build_series(store.claims(metric=metric), by_source=True), metric
+            for filters, by_source in ((Filters(metric), False), (Filters(metric), True),
+                                       (Filters(metric, location="gaza"), False),
+                                       (Filters(metric, source="UN OCHA", since=bench.START), True)):
+                without = load_series(store, filters, by_source, lists=False)
+                assert without and shown(without) == shown(load_series(store, filters, by_source)), filters
             rows = [row for s in from_sql for row in s.rows]
             assert sum(len(row.claim_ids) for row in rows) == len(store.claims(metric=metric))
             assert any(len(row.outlets) > 1 for row in rows)  # repeats were collapsed

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from claimtrack import figures
+from claimtrack import figures, migrate
 from claimtrack.extract import extract_file
 from claimtrack.models import SCHEMA_VERSION
 from claimtrack.store import Store
@@ -128,6 +128,35 @@ def test_migration_to_version_3_groups_the_stored_claims(tmp_path: Path) -> None
             2, SCHEMA_VERSION)
     assert in_step(str(path)) == expected
     assert figure_of(expected, 4)["value"] == 500
+
+
+def v3_copy(current: Path) -> None:
+    """Make ``current`` a version 3 database: its figures table and index as version 3 had them."""
+    with Store.open(str(current), create=False) as store, store.connect() as conn:
+        conn.exec_driver_sql("DROP TABLE figures")
+        table = migrate._figures_v3()
+        table.create(conn)
+        figures.rebuild(conn, into=table)
+        conn.exec_driver_sql("UPDATE schema_version SET version = 3 WHERE version = 4")
+        conn.commit()
+
+
+def test_migration_to_version_4_keeps_every_figure_and_what_diff_shows(tmp_path: Path) -> None:
+    path = tmp_path / "claims.db"
+    assert run("add", str(EXAMPLES), "--quiet", "--db", str(path))[0] == 0
+    assert run("review", "4", "--value", "500", "--db", str(path))[0] == 0
+    expected = in_step(str(path))
+    shown = [run("diff", "--metric", "killed", "--db", str(path), *options) for options in ((), ("--json",))]
+    v3_copy(path)
+    assert "first_article" not in {row[1] for row in sql(str(path), "PRAGMA table_info(figures)")}
+    with Store.open(str(path), notify=None) as store:
+        assert store.migration is not None and (store.migration.from_version, store.migration.to_version) == (
+            3, SCHEMA_VERSION)
+    assert in_step(str(path)) == expected
+    assert [run("diff", "--metric", "killed", "--db", str(path), *options) for options in ((), ("--json",))] == shown
+    Store.open(str(tmp_path / "new.db")).close()
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'figures' ORDER BY name"
+    assert sql(str(path), schema) == sql(str(tmp_path / "new.db"), schema)
 
 
 def test_diff_reads_the_same_series_from_either_database(examples_db: str, tmp_path: Path) -> None:

@@ -6,13 +6,15 @@ import dataclasses
 import datetime as dt
 import json
 import random
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pytest
 
-from claimtrack.figures import LIST_SEP
+from claimtrack.figures import LIST_SEP, SHOWN_COLUMNS, shown
 from claimtrack.report import Figure, SeriesRow, series_of, series_subject
-from claimtrack.series_rows import COLUMNS, StoredRow, series_from_rows
+from claimtrack.series_rows import CLAIMS, COLUMNS, ListsNotRead, StoredRow, series_from_rows
 
 START = dt.date(2025, 3, 1)
 SOURCES = ("Health Ministry", "Red Crescent", "UN", None)
@@ -56,6 +58,7 @@ def rows_of(figures: list[Figure]) -> list[tuple[Any, ...]]:
                "via": json.dumps(list(f.via)), "claim_ids": ",".join(map(str, f.claim_ids)),
                "article_ids": ",".join(map(str, f.article_ids)), "outlets": LIST_SEP.join(f.outlets),
                "review": ",".join(f.review), "corrected": f.corrected}
+        row.update(zip(SHOWN_COLUMNS, shown(row["article_ids"], row["outlets"]), strict=True))
         rows.append(tuple(row[name] for name in COLUMNS))
     random.Random(len(rows)).shuffle(rows)
 
@@ -77,6 +80,22 @@ def test_rows_give_the_series_figures_give(seed: int, by_source: bool) -> None:
         assert {"drop", "disagree"} <= flags  # the comparison covered flagged rows
 
 
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("by_source", [False, True])
+@pytest.mark.parametrize("nulls_first", [False, True])
+def test_rows_in_series_order_are_taken_as_they_come(seed: int, by_source: bool, nulls_first: bool) -> None:
+    # As the database reads them (ordered=True): by date then first claim within each kind of
+    # period, undated figures first (SQLite) or last (PostgreSQL).
+    figures = wire_figures(seed)
+
+    def order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        date = row[COLUMNS.index("figure_date")]
+        return ((date is not None) == nulls_first, date or START, row[COLUMNS.index("first_claim")])
+
+    rows = [row for _, block in groupby(rows_of(figures), key=itemgetter(0, 1, 2)) for row in sorted(block, key=order)]
+    assert series_from_rows("killed", rows, by_source, ordered=True) == series_of(figures, by_source)
+
+
 def test_every_flag_is_compared() -> None:
     flags = {flag for seed in range(12) for s in series_from_rows("killed", rows_of(wire_figures(seed)))
              for row in s.rows for flag in row.flags}
@@ -89,9 +108,11 @@ def test_no_rows_no_series() -> None:
 
 def stored_and_parsed(outlets: tuple[str, ...]) -> tuple[StoredRow, SeriesRow]:
     """One row built from the figures table's row, and the same row with its lists given whole."""
-    table_row = ("Gaza", None, "cumulative", "UN", START.isoformat(), 42, None, None, "exact", 3, None, '["AFP"]',
-                 "3,12,40", "7,2,9", LIST_SEP.join(outlets), "verified", 0)
-    stored = StoredRow(table_row, START, 42, 2, 5.0, ("jump",), ("AFP",), ("verified",))
+    articles, named = "7,2,9", LIST_SEP.join(outlets)
+    table_row = ("Gaza", None, "cumulative", START.isoformat(), 3, "UN", 42, None, None, "exact", None, '["AFP"]',
+                 "verified", 0, *shown(articles, named), "3,12,40", articles, named)
+    stored = StoredRow(table_row, START, 42, 2, 40)
+    stored.flags = ("jump",)
     parsed = SeriesRow(START, 42, None, "exact", 2, 5.0, "UN", ("AFP",), outlets[0] if outlets else None, 7, 3,
                        ("jump",), (3, 12, 40), (7, 2, 9), outlets, ("verified",), False)
     return stored, parsed
@@ -100,10 +121,18 @@ def stored_and_parsed(outlets: tuple[str, ...]) -> tuple[StoredRow, SeriesRow]:
 @pytest.mark.parametrize("outlets", [(), ("BBC",), ("وكالة", "BBC", ""), ("", "BBC")])
 def test_stored_rows_read_their_lists_from_the_text(outlets: tuple[str, ...]) -> None:
     stored, parsed = stored_and_parsed(outlets)
-    # counted and read in part before the lists are parsed, then after
     for _ in range(2):
         assert (stored.article_count, stored.outlet_count) == (3, len(outlets))
         assert (stored.article_id, stored.outlet) == (7, outlets[0] if outlets else None)
         assert (stored.claim_ids, stored.article_ids, stored.outlets) == ((3, 12, 40), (7, 2, 9), outlets)
     assert stored == parsed and parsed == stored and hash(stored) == hash(parsed)
     assert stored != dataclasses.replace(parsed, claim_ids=(3,)) and stored != (3, 12, 40)
+
+
+def test_a_row_read_without_its_lists_says_so_when_asked_for_one() -> None:
+    stored, parsed = stored_and_parsed(("BBC", "AFP"))
+    bare = StoredRow((*stored._row[:CLAIMS], None, None, None), START, 42, 2, 40)
+    assert (bare.article_id, bare.article_count, bare.outlet, bare.outlet_count) == (7, 3, "BBC", 2)
+    for name in ("claim_ids", "article_ids", "outlets"):
+        with pytest.raises(ListsNotRead, match="load_series"):
+            getattr(bare, name)

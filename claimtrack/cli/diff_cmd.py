@@ -99,7 +99,8 @@ def diff(
     if sum((as_json, as_csv, plot)) > 1:
         fail("choose one of --json, --csv and --plot", 2)
     with open_store(db, create=False) as store:
-        series = load_series(store, filters, by_source, periods)
+        # The table and the chart show no list of claim ids, article ids or outlets: not read for them.
+        series = load_series(store, filters, by_source, periods, lists=as_json or as_csv)
     if as_json:
         sys.stdout.write(json.dumps(series_to_json(series), ensure_ascii=False, indent=1) + "\n")
         return
