@@ -17,6 +17,9 @@ from claimtrack.cues import ClaimCues, SourceName, cues
 from claimtrack.phrases import Match, Token
 
 MAX_NAME_TOKENS = 9
+# Sources that count for themselves: an "according to" naming one after a speaker's figure is
+# where the figure comes from, not a relay of the speaker (news agencies and media relay).
+COUNTING_KINDS = frozenset({"ministry", "un", "ngo"})
 OPENING = 2  # an "according to" this close to a sentence's start covers all of it
 NESTED_REACH = 8
 RECENT = 64  # sources and places remembered for anaphora and carry-over
@@ -578,6 +581,8 @@ def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | Non
     if wrapper is None or wrapper.source == governing.source:
         return governing
     if wrapper.pos > fig_pos and governing.pos < fig_pos:
+        if cues().source_kinds.get(wrapper.source or "") in COUNTING_KINDS:
+            return wrapper  # "Hamas said …, more than 6,600 people, according to the Prisoners' Society": its count
         return Attribution(governing.source, (wrapper.source or "",) + governing.via, governing.pos,
                            "speech", f"{governing.cue} … {wrapper.cue}")
     return wrapper if abs(wrapper.pos - fig_pos) < abs(governing.pos - fig_pos) else governing

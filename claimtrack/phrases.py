@@ -23,7 +23,9 @@ T = TypeVar("T")
 
 TOKEN_RE: Any = regex.compile(
     # An initialism ("U.S.", "U.N.") is one word, so that a name or a clause does not stop at its dots.
-    r"(?:\p{Lu}\.){2,}+|(?:\p{L}|\p{M})++(?:['\-](?:\p{L}|\p{M})++)*+|\d++(?:[.,،٬٫]\d++)*+|[^\s\p{L}\p{M}\d]",
+    # A title's abbreviation too ("Rear Adm.", "Lt. Gen."): a speaker's name runs through it.
+    r"(?:\p{Lu}\.){2,}+|(?:Lt|Gen|Adm|Col|Maj|Sgt|Capt|Brig|Cmdr|Cpl|Pvt|Gov|Sen|Rep|Dr|Prof|Mr|Mrs|Ms)\.(?=\s+\p{Lu})"
+    r"|(?:\p{L}|\p{M})++(?:['\-](?:\p{L}|\p{M})++)*+|\d++(?:[.,،٬٫]\d++)*+|[^\s\p{L}\p{M}\d]",
     regex.V1,
 )
 
