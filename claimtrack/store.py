@@ -156,9 +156,6 @@ Outcome = AddResult | StoreError
 
 # The write path's statements, built once: SQLAlchemy then reuses their compiled form, which
 # matters when thousands of documents go through them.
-_FILE_ID = select(FileRow.id).where(col(FileRow.sha256) == bindparam("sha256"))
-_FILE_ARTICLES = (select(ArticleRow.id).where(col(ArticleRow.file_id) == bindparam("file_id"))
-                  .order_by(col(ArticleRow.index_in_file)))
 _FILE_IDS = select(FileRow.sha256, FileRow.id).where(col(FileRow.sha256).in_(bindparam("digests", expanding=True)))
 _ARTICLE_IDS = select(ArticleRow.sha256, ArticleRow.id).where(
     col(ArticleRow.sha256).in_(bindparam("digests", expanding=True)))
@@ -287,22 +284,7 @@ class Store:
         Lets a caller skip extracting a file it has stored before. ``reader`` keeps one connection
         for many lookups.
         """
-        digest = sha256_text(text)
-
-        def look() -> AddResult | None:
-            with reader.connection() if reader is not None else self._engine.connect() as conn:
-                file_id = conn.execute(_FILE_ID, {"sha256": digest}).scalar()
-                if file_id is None:
-                    return None
-                ids = conn.execute(_FILE_ARTICLES, {"file_id": file_id}).scalars().all()
-            return AddResult(0, len(ids), 0, tuple(ids))
-
-        try:
-            return _retry_when_busy(look)
-        except SQLAlchemyError as exc:
-            if reader is not None:
-                reader.close()
-            raise StoreError(f"database {self.label}: {_reason(exc)}") from exc
+        return self.stored_files([text], reader)[0]
 
     def stored_files(self, texts: Sequence[str], reader: Reader | None = None) -> list[AddResult | None]:
         """:meth:`already_stored` of many texts at once: two queries for all of them, not two each."""
