@@ -33,6 +33,8 @@ LINK_REACH = 3  # tokens between a listed figure and the link word before it
 LISTED_REACH = 4  # the same, for a cue after both figures to be said of both
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 FATE_REACH = 5  # words after a counted noun in which the fate of what it counts may stand
+CUSTODY_REACH = 4  # tokens after a holding verb in which a place of custody may stand ("held in Israeli prisons")
+DISEASE_REACH = 3  # tokens after an injury noun in which a disease may stand
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
 
 # Tolls run; actions (a release, a barrage, a raid) happen once.
@@ -103,7 +105,8 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
         if _conjunct(tok):
             break  # "٣٤٬٥٣٥ والمصابين": the و opens the next item, not this figure's noun
         metric = c.metric_nouns.match_at(tokens, j)
-        if metric is not None and metric.value == "wounded" and _disease_after(tokens, metric.last):
+        if (metric is not None and metric.value == "wounded"
+                and _follows(c.diseases, tokens, metric.last, DISEASE_REACH)):  # "47 إصابة جديدة بالإسهال": cases
             return _Noun(blocked=True, last=metric.last, words=_words(tokens, j, metric.last))
         if metric is not None:
             return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
@@ -143,10 +146,10 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
 
 def _fate_after(tokens: list[Token], found: _Cues, others: set[int], held: Match[str], until: int) -> Match[str] | None:
     """A release or death told later in the clause of people a holding participle describes."""
+    subordinate = cues().subordinators.starts(tokens)  # "held for 14 months before being freed": still held
     for m in found.matches:
         if m.first <= held.last:
             continue
-        subordinate = cues().subordinators.starts(tokens)  # "held for 14 months before being freed": still held
         if m.first >= until or any(k in others or k in subordinate or tokens[k].is_punct or _clause_break(tokens, k)
                                    for k in range(held.last + 1, m.first)):
             return None
@@ -155,16 +158,9 @@ def _fate_after(tokens: list[Token], found: _Cues, others: set[int], held: Match
     return None
 
 
-def _in_custody(tokens: list[Token], last: int) -> bool:
-    """Does a place of custody follow a holding verb ("held in Israeli prisons")?"""
-    table = cues().custody
-    return any(table.match_at(tokens, k) is not None for k in range(last + 1, min(len(tokens), last + 5)))
-
-
-def _disease_after(tokens: list[Token], last: int) -> bool:
-    """Does a disease follow an injury noun ("47 إصابة جديدة بالإسهال")? Those are cases, not wounded."""
-    table = cues().diseases
-    return any(table.match_at(tokens, k) is not None for k in range(last + 1, min(len(tokens), last + 4)))
+def _follows(table: PhraseTable[bool], tokens: list[Token], last: int, reach: int) -> bool:
+    """Does a phrase of ``table`` start within ``reach`` tokens after token ``last``?"""
+    return any(table.match_at(tokens, k) is not None for k in range(last + 1, min(len(tokens), last + 1 + reach)))
 
 
 def _conjunct(tok: Token) -> bool:
@@ -240,18 +236,19 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
             stop_after = k
             break
     best: tuple[bool, int, Match[str]] | None = None
+    subordinate = cues().subordinators.starts(tokens) if own_clause else frozenset()
     for m in found.matches:
         if only is not None and m.value not in only:
             continue
         if m.last < first:
             d = first - m.last
             if d > reach_before or (own_clause and d <= CUE_BEFORE
-                                    and any(_clause_break(tokens, k) or k in cues().subordinators.starts(tokens)
+                                    and any(_clause_break(tokens, k) or k in subordinate
                                             for k in range(m.last + 1, first))):
                 continue
         elif last < m.first < stop_after:
             d = m.first - last
-            if m.first in found.far and any(tokens[k].is_punct for k in range(last + 1, m.first)):
+            if m.first in found.far and _punct_between(tokens, m, first, last):
                 continue  # a bare noun past a comma names no figure before it: "مئات الأشخاص، رفعوا صور الضحايا"
         else:
             continue
@@ -459,7 +456,7 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         later = _fate_after(tokens, found, others, cue, len(tokens))
         if later is not None:
             cue, dist = later, later.first - end
-    if cue is not None and cue.value == "hostages" and _in_custody(tokens, cue.last):
+    if cue is not None and cue.value == "hostages" and _follows(cues().custody, tokens, cue.last, CUSTODY_REACH):
         cue = Match(cue.first, cue.last, "detained", cue.phrase)  # "held in official detention centres"
     frame = _rising_toll(tokens, first)
     if frame is not None:
