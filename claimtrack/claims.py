@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from claimtrack.cues import Role, cues
 from claimtrack.phrases import Match, PhraseTable, Token, tokenize
@@ -36,6 +37,7 @@ FATE_REACH = 5  # words after a counted noun in which the fate of what it counts
 CUSTODY_REACH = 4  # tokens after a holding verb in which a place of custody may stand ("held in Israeli prisons")
 DISEASE_REACH = 3  # tokens after an injury noun in which a disease may stand
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
+TOLL_OF_REACH = 3  # tokens after a toll's phrase in which the incident it counts may stand
 
 # Tolls run; actions (a release, a barrage, a raid) happen once.
 DEFAULT_PERIOD = {"killed": "cumulative", "wounded": "cumulative", "detained": "cumulative", "displaced": "cumulative",
@@ -486,7 +488,10 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     if hostage_part and cue is not None and cue.first > last and (noun.role is None or noun.role.metric == "hostages"):
         how.append(("metric", "part of the hostages figure before it"))  # "and 35 whose deaths were confirmed"
         return Reading("hostages", subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
-    if cue is not None and not (linked and dist > ROLE_CUE_REACH):
+    # A figure listed with the one before it keeps its metric against a far cue, and against a
+    # fate past a comma ("بينهم سبعة أطفال وثلاث نساء، وأصيب 20": the women were killed too).
+    if cue is not None and not (linked and (dist > ROLE_CUE_REACH or cue.first > last
+                                            and _punct_between(tokens, cue, first, end))):
         how.append(("metric", " ".join(cue.phrase)))
         side = "before" if cue.last < first else "after"
         confidence = 0.85 if dist <= 3 else 0.7
@@ -505,19 +510,27 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     return None, None
 
 
+PART_RULES = ("|subset", "|listed")  # rules that read a figure as a part of, or listed with, the one before
+
+
 def place_and_period(tokens: list[Token], first: int, last: int, reading: Reading, last_place: str | None,
-                     context: str | None, others: set[int]) -> Reading:
+                     context: str | None, others: set[int], before: Reading | None = None) -> Reading:
     """Fill in where the figure is about and over what period it counts.
 
     ``context`` is the period an earlier sentence set up ("An Israeli air strike tore through
-    the camp." makes the toll of the next sentence an event's).
+    the camp." makes the toll of the next sentence an event's). ``before`` is the reading of the
+    figure before this one in the sentence, whose incident a part of it shares.
     """
     c = cues()
     places = list(c.locations.find_all(tokens))
     # The nearest place named; one after the figure wins a tie ("قتل 496 شخصا في لبنان").
     nearest = min(places, key=lambda m: (first - m.last) * 1.01 if m.last < first else m.first - last, default=None)
     place = nearest.value if nearest is not None else last_place
-    period, cue = _period(tokens, first, last, reading.metric, context, others)
+    period, cue, after = _period(tokens, first, last, reading.metric, context, others)
+    if before is not None and before.period == "event" and reading.rule.endswith(PART_RULES) and not after:
+        # "16 were killed ..., among them seven children": a part of an incident's toll is the
+        # incident's, unless a cue of its own follows it ("including 28 in the previous 24 hours").
+        period, cue = before.period, f"part of the {before.metric} figure before it"
     how = reading.cues + ((("period", cue),) if cue else ())
     return Reading(reading.metric, reading.subject or _default_subject(reading.metric), place, period,
                    reading.rule, reading.confidence, how)
@@ -532,8 +545,16 @@ def _default_subject(metric: str) -> str | None:
     return "reservists" if metric == "reservists" else None
 
 
+class _Said(NamedTuple):
+    """A figure's period, the cue that set it ("" for a default) and whether it follows the figure."""
+
+    period: str
+    cue: str
+    after: bool
+
+
 def _period(tokens: list[Token], first: int, last: int, metric: str, context: str | None,
-            others: set[int]) -> tuple[str, str]:
+            others: set[int]) -> _Said:
     """The period and the cue that set it: the nearest period cue in reach, else a running-total
     cue, else the period an earlier sentence set up (an incident's before a rise word: incident
     tolls rise too), else the metric's default.
@@ -551,7 +572,9 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
             clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
             break
         if tokens[k].text in ":" or _clause_break(tokens, k):
-            clause_end = k
+            # (a "when" clause names the incident: "استشهد 16 ...، حين قصفت طائرات حربية مدرسة")
+            opening = c.periods.match_at(tokens, k)
+            clause_end = opening.last + 1 if opening is not None and opening.value == "event" else k
             break
 
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
@@ -570,6 +593,11 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                 best = (d, m)
         return best[1] if best else None
 
+    incident = _toll_of_incident(tokens, first)
+    if incident is not None:
+        # "The death toll from the floods ... this week rose to 211": however long the toll has
+        # been rising, it is one incident's.
+        return _Said("event", " ".join(incident.phrase), False)
     m = nearest(c.periods)
     if m is not None and m.value == "event" and m.first > last:
         # "killed by monsoon rains and flooding since mid-June", "جراء السيول خلال اليومين الماضيين":
@@ -585,18 +613,19 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     if day is not None and metric in TOLLS and total is None and rise is None and _rising_toll(tokens, first) is None \
             and (m is None or m.value == "cumulative" and m.last < first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
-        return "period", " ".join(day.phrase)
+        return _Said("period", " ".join(day.phrase), day.first > last)
     if m is not None:
-        return m.value, " ".join(m.phrase)
+        return _Said(m.value, " ".join(m.phrase), m.first > last)
     if total is not None:
-        return total.value, " ".join(total.phrase)
+        return _Said(total.value, " ".join(total.phrase), total.first > last)
     if context == "event":
-        return context, "an earlier sentence"  # the incident's toll rose: "وفي سوريا بلغ عدد الوفيات 1250"
+        # the incident's toll rose: "وفي سوريا بلغ عدد الوفيات 1250"
+        return _Said(context, "an earlier sentence", False)
     if rise is not None:
-        return rise.value, " ".join(rise.phrase)
+        return _Said(rise.value, " ".join(rise.phrase), rise.first > last)
     if context is not None:
-        return context, "an earlier sentence"
-    return DEFAULT_PERIOD.get(metric, "unspecified"), ""
+        return _Said(context, "an earlier sentence", False)
+    return _Said(DEFAULT_PERIOD.get(metric, "unspecified"), "", False)
 
 
 def counted_metric(tokens: list[Token]) -> str | None:
@@ -605,6 +634,20 @@ def counted_metric(tokens: list[Token]) -> str | None:
     found = [m.value for m in c.metric_nouns.find_all(tokens)]
     found += [m.value.metric for m in c.roles.find_all(tokens) if m.value.metric]
     return found[-1] if found else None
+
+
+def _toll_of_incident(tokens: list[Token], first: int) -> Match[str] | None:
+    """The incident named right after the toll a figure is the new value of ("حصيلة ضحايا السيول
+    ... إلى 57", "the death toll from the floods ... rose to 211")."""
+    frame = _rising_toll(tokens, first)
+    if frame is None:
+        return None
+    periods = cues().periods
+    for k in range(frame.last + 1, min(first, frame.last + 1 + TOLL_OF_REACH)):
+        m = periods.match_at(tokens, k)
+        if m is not None:
+            return m if m.value == "event" and not _at_region(tokens, m) else None
+    return None
 
 
 def _at_region(tokens: list[Token], m: Match[str]) -> bool:

@@ -195,7 +195,8 @@ class _ArticleReader:
             fig, first, last, reading = item
             here = reading.location or place
             context = history.period if not history.period_places or here in history.period_places else None
-            reading = claims.place_and_period(tokens, first, last, reading, place, context, starts - {first})
+            reading = claims.place_and_period(tokens, first, last, reading, place, context, starts - {first},
+                                              done[-1] if done else None)
             attr = attribution.attribution_for(first, found) if found else carried
             if is_title and attr is not None and attr.kind == "carried":
                 attr = None
