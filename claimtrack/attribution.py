@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from claimtrack.cues import ClaimCues, SourceName, cues
-from claimtrack.phrases import Match, Token
+from claimtrack.phrases import Match, Token, tokenize
 
 MAX_NAME_TOKENS = 9
 # Sources that count for themselves: an "according to" naming one after a speaker's figure is
@@ -60,13 +60,24 @@ class History:
         if attribution.source:
             self.mentions.append(attribution.source)
 
-    def recall(self, kind: str) -> str | None:
-        """The last source of that kind named in the article ("any": the last source at all)."""
-        kinds = cues().source_kinds
-        for name in reversed(self.mentions):
-            if kind == "any" or kinds.get(name) == kind:
-                return name
-        return None
+    def recall(self, kind: str, head: Token | None = None) -> str | None:
+        """The last source of that kind named in the article ("any": the last source at all);
+        of those, the last whose names share the anaphor's ``head`` word, if any does ("ونقل مكتب
+        الأمم المتحدة عن مجموعة ... ويقدّر المكتب": the office is the UN office)."""
+        c = cues()
+        fitting = [name for name in reversed(self.mentions) if kind == "any" or c.source_kinds.get(name) == kind]
+        if head is not None:
+            keys = set(head.keys)
+            named = next((name for name in fitting if keys & _words_of(name)), None)
+            if named is not None:
+                return named
+        return fitting[0] if fitting else None
+
+
+def _words_of(name: str) -> frozenset[str]:
+    """The word keys of a remembered source: of all its names when known, else as printed."""
+    known = cues().source_words.get(name)
+    return known if known is not None else frozenset(key for tok in tokenize(name) for key in tok.keys)
 
 
 def _span_text(show: Show, tokens: list[Token], lo: int, hi: int) -> str:
@@ -221,7 +232,8 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
         # ("المتحدث باسم الحكومة الكونغولية": a spokesman for someone new, named as printed)
         if anaphor.value == "same":
             return history.last.source if history.last is not None else None
-        return history.recall(anaphor.value) or history.recall("any")
+        head = tokens[anaphor.last]
+        return history.recall(anaphor.value, head) or history.recall("any", head)
     lo, hi = _trim(tokens, lo, hi)
     if not _looks_like_name(tokens, lo, hi):
         return None

@@ -37,6 +37,7 @@ FATE_REACH = 5  # words after a counted noun in which the fate of what it counts
 CUSTODY_REACH = 4  # tokens after a holding verb in which a place of custody may stand ("held in Israeli prisons")
 DISEASE_REACH = 3  # tokens after an injury noun in which a disease may stand
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
+RELATIVE_REACH = 3  # tokens after a relative pronoun in which its verb may stand ("who have been freed")
 TOLL_OF_REACH = 3  # tokens after a toll's phrase in which the incident it counts may stand
 
 # Tolls run; actions (a release, a barrage, a raid) happen once.
@@ -327,6 +328,13 @@ def _partitive(tokens: list[Token], last: int) -> bool:
     return last + 1 < len(tokens) and tokens[last + 1].text.lower() in ("of", "من")
 
 
+def _exchanged(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> bool:
+    """Is the figure what the one before it was freed in exchange for ("مقابل 183 أسيرا")?"""
+    table = cues().exchange
+    start = _qualifier_start(tokens, first, fig)
+    return any(table.match_at(tokens, k) is not None for k in range(max(prev_last + 1, start - LINK_REACH), start))
+
+
 def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> bool:
     """Is the figure listed with the one before it ("بينهم 78 طفلا و41 امرأة", "including 95")?"""
     c = cues()
@@ -352,6 +360,15 @@ def _subset(tokens: list[Token], prev_last: int, first: int, noun_last: int, las
         return True
     hi = min(len(tokens), max(last + 2, noun_last + 1))
     return any(c.subset_of.match_at(tokens, k) is not None for k in range(last + 1, hi))
+
+
+def _relative_fate(tokens: list[Token], found: _Cues, frame: Match[str], first: int) -> Match[str] | None:
+    """A fate told of a toll's people in a relative clause right after it ("الذين أُفرج عنهم")."""
+    k = frame.last + 1
+    if k >= first or cues().relative_pronouns.match_at(tokens, k) is None:
+        return None
+    return next((m for m in found.matches if k < m.first <= k + RELATIVE_REACH and m.last < first
+                 and m.value in FATE_METRICS and m.value != frame.value), None)
 
 
 def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
@@ -443,6 +460,9 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         # "أربعة من الجرحى فارقوا الحياة", "two of the wounded died": the part's fate is its metric.
         how.append(("metric", " ".join(part_fate.phrase)))
         return Reading(part_fate.value, subject, None, "unspecified", f"{fig.rule}|fate", 0.8, tuple(how)), part_fate
+    if prev is not None and prev[1].metric == "released" and _exchanged(tokens, prev[0], first, fig):
+        how.append(("metric", "the other side of an exchange for the released figure before it"))
+        return Reading("released", subject, None, "unspecified", f"{fig.rule}|exchange", 0.75, tuple(how)), None
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
@@ -462,8 +482,11 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         cue = Match(cue.first, cue.last, "detained", cue.phrase)  # "held in official detention centres"
     frame = _rising_toll(tokens, first)
     if frame is not None:
-        # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike.
-        cue, dist = frame, first - frame.last
+        # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike;
+        # what a relative clause says became of those counted is its metric ("عدد المحتجزين الذين
+        # أُفرج عنهم ... إلى 21", "the number of hostages who have been freed rose to 21").
+        cue = _relative_fate(tokens, found, frame, first) or frame
+        dist = first - frame.last
     listed_fate = prev is not None and prev[1].metric in FATE_METRICS and _linked(tokens, prev[0], first, fig)
     if noun.role and noun.role.metric and cue is not None and cue.value not in FATE_METRICS and cue.first > last:
         # "the release of 25 detainees held by ...": what happened to the people counted decides,

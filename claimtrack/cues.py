@@ -12,7 +12,7 @@ from typing import Any
 
 from claimtrack import lexicon
 from claimtrack.lexicon import LexiconError
-from claimtrack.phrases import PhraseTable
+from claimtrack.phrases import PhraseTable, tokenize
 from claimtrack.records import METRICS, PERIODS
 
 LANGS = ("ar", "en")
@@ -83,10 +83,12 @@ class ClaimCues:
     joined_by: PhraseTable[bool]
     subordinators: PhraseTable[bool]
     aimed: PhraseTable[bool]
+    exchange: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
     sources: PhraseTable[SourceName]
     source_kinds: dict[str, str]
+    source_words: dict[str, frozenset[str]]  # the word keys of each canonical source's names
     general_subjects: frozenset[str]
 
 
@@ -162,6 +164,15 @@ def _sources() -> tuple[list[tuple[str, SourceName]], dict[str, str]]:
     return out, kinds
 
 
+def _source_words(sources: list[tuple[str, SourceName]]) -> dict[str, frozenset[str]]:
+    """Each canonical source's words, in every name it goes by: "the office" may be "مكتب الأمم
+    المتحدة لتنسيق الشؤون الإنسانية" (OCHA) but not "مجموعة إدارة المواقع"."""
+    words: dict[str, set[str]] = {}
+    for printed, target in sources:
+        words.setdefault(target.canonical, set()).update(key for tok in tokenize(printed) for key in tok.keys)
+    return {name: frozenset(keys) for name, keys in words.items()}
+
+
 @cache
 def source_kinds() -> dict[str, str]:
     """The kind of each canonical source, without building the cue tables (the store needs no more)."""
@@ -219,10 +230,12 @@ def cues() -> ClaimCues:
         joined_by=merged_flags("grammar", "joined_by"),
         subordinators=merged_flags("grammar", "subordinators", optional=True),
         aimed=merged_flags("grammar", "aimed", optional=True),
+        exchange=merged_flags("grammar", "exchange"),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),
         sources=PhraseTable(sources),
         source_kinds=kinds,
+        source_words=_source_words(sources),
         general_subjects=frozenset(e["subject"] for raw, _ in raws for e in raw.get("role_nouns", [])
                                    if e.get("general")),
     )
