@@ -637,6 +637,10 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
             and (m is None or m.value == "cumulative" and m.last < first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return _Said("period", " ".join(day.phrase), day.first > last)
+    if m is not None and m.value == "period" and context == "event" and c.night.match_at(tokens, m.first) is not None:
+        # An article telling of one attack: the night it came in is that attack ("Russia launched
+        # 309 drones ... overnight", after "the death toll from a massive attack on Kyiv").
+        return _Said("event", f"{' '.join(m.phrase)}, of the incident an earlier sentence told", m.first > last)
     if m is not None:
         return _Said(m.value, " ".join(m.phrase), m.first > last)
     if total is not None:

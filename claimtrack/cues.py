@@ -84,6 +84,7 @@ class ClaimCues:
     subordinators: PhraseTable[bool]
     aimed: PhraseTable[bool]
     exchange: PhraseTable[bool]
+    night: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
     sources: PhraseTable[SourceName]
@@ -231,6 +232,7 @@ def cues() -> ClaimCues:
         subordinators=merged_flags("grammar", "subordinators", optional=True),
         aimed=merged_flags("grammar", "aimed", optional=True),
         exchange=merged_flags("grammar", "exchange"),
+        night=merged_flags("grammar", "night"),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),
         sources=PhraseTable(sources),
