@@ -137,7 +137,7 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
             break
         j -= 1
     lo = j + 1
-    second = _second_name(tokens, lo, lo_limit)
+    second = _second_name(tokens, lo, lo_limit) or _carried(tokens, lo, hi, lo_limit)
     if second is not None:
         return second
     if j > lo_limit and tokens[j].text.lower() in ("in", "of", "for", "at", "on") and not _known(tokens, lo, hi):
@@ -158,6 +158,20 @@ def _second_name(tokens: list[Token], lo: int, lo_limit: int) -> tuple[int, int]
             first = name_before(tokens, k - 1, lo_limit)
             if first[1] > first[0] and (_known(tokens, *first) or _headed(tokens, *first)):
                 return first
+    return None
+
+
+def _carried(tokens: list[Token], lo: int, hi: int, lo_limit: int) -> tuple[int, int] | None:
+    """The speaker and the relay that carried its words, when a name search ended in the relay
+    (", in a statement carried by the news agency WAFA, said"), or the relay and the source it
+    cites (", citing the Health Ministry, said")."""
+    c = cues()
+    for k in range(max(lo_limit + 2, lo - 1), hi):
+        if (c.relay_carried.match_at(tokens, k) is not None or c.relay_from.match_at(tokens, k) is not None) \
+                and tokens[k - 1].text in ",،":
+            speaker = name_before(tokens, k - 1, lo_limit)
+            if speaker[1] > speaker[0] and (_known(tokens, *speaker) or _headed(tokens, *speaker)):
+                return speaker[0], hi
     return None
 
 
@@ -307,14 +321,21 @@ def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, pl
             relay_name = canonical(tokens, a, b, show, place, history)
             if relay_name and outer and relay_name != outer:
                 return outer, (relay_name,)
-    # "UNRWA, citing the Health Ministry, said": the name before the verb holds the relay.
-    for k in range(lo, hi):
+    # "UNRWA, citing the Health Ministry, said": the name before the verb holds the relay;
+    # "The ministry, in a statement carried by WAFA, said": it holds the speaker's carrier.
+    for k in range(lo + 1, hi):
         m = c.relay_from.match_at(tokens, k)
-        if m is not None and k > lo:
+        if m is not None:
             inner = canonical(tokens, m.last + 1, hi, show, place, history)
             relay_outer = canonical(tokens, lo, k, show, place, history)
             if inner and relay_outer and inner != relay_outer:
                 return inner, (relay_outer,)
+        m = c.relay_carried.match_at(tokens, k)
+        if m is not None:
+            speaker = canonical(tokens, lo, _trim(tokens, lo, k)[1], show, place, history)
+            carrier = canonical(tokens, m.last + 1, hi, show, place, history)
+            if speaker and carrier and speaker != carrier:
+                return speaker, (carrier,)
     return outer, ()
 
 

@@ -59,6 +59,7 @@ class ClaimCues:
     according_to: PhraseTable[bool]
     relay_from: PhraseTable[bool]
     relay_seen: PhraseTable[bool]
+    relay_carried: PhraseTable[bool]
     affiliated: PhraseTable[bool]
     subnational: PhraseTable[bool]
     appositive: PhraseTable[bool]
@@ -207,6 +208,7 @@ def cues() -> ClaimCues:
         according_to=merged_flags("attribution", "according_to"),
         relay_from=merged_flags("attribution", "relay_from"),
         relay_seen=merged_flags("attribution", "relay_seen"),
+        relay_carried=merged_flags("attribution", "relay_carried", optional=True),
         affiliated=merged_flags("attribution", "affiliated"),
         subnational=merged_flags("attribution", "subnational", optional=True),
         appositive=merged_flags("attribution", "appositive"),
