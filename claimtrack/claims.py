@@ -587,6 +587,9 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     """
     c = cues()
     barrier = max((k for k in range(first) if tokens[k].text in ":;؛"), default=-1)
+    # (a new total's clause keeps the window before it: "195 killed in the past 24 hours, raising
+    # the overall toll to 25,490")
+    barrier = max((k for k in c.new_total.starts(tokens) if barrier < k < first), default=barrier)
     clause_end = min(len(tokens), last + 1 + PERIOD_AFTER)
     for k in range(last + 1, clause_end):
         # A cue after a clause joined by و is both figures' ("قتلوا وأصيب نحو 2880 آخرين خلال المعارك").

@@ -86,6 +86,7 @@ class ClaimCues:
     aimed: PhraseTable[bool]
     exchange: PhraseTable[bool]
     night: PhraseTable[bool]
+    new_total: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
     sources: PhraseTable[SourceName]
@@ -235,6 +236,7 @@ def cues() -> ClaimCues:
         aimed=merged_flags("grammar", "aimed", optional=True),
         exchange=merged_flags("grammar", "exchange"),
         night=merged_flags("grammar", "night"),
+        new_total=merged_flags("grammar", "new_total"),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),
         sources=PhraseTable(sources),
