@@ -11,9 +11,10 @@ groups (for ``disagree``), its changes, drops and jumps, and the running totals 
 beside it (for ``sum``), as report.series_of's flag functions define them.
 ``tests/test_series_rows.py`` holds the two to the same output.
 
-Each row is a :class:`StoredRow`: the table's row and what its series works out for it; what it
-takes from the table row alone (its source, relays, review marks, percentage change...) is read
-when asked for, not while the series is built.
+Each row is a :class:`StoredRow`: the table's row and what its series works out for it (flags
+included, all worked out first), one tuple built in C; what it takes from the table row alone (its
+source, relays, review marks, percentage change...) is read when asked for, not while the series is
+built.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import json
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from itertools import accumulate, compress, groupby, repeat
@@ -42,6 +43,7 @@ from claimtrack.report import (
     Number,
     Series,
     SeriesRow,
+    SeriesRowLike,
     SumKey,
     contradicted,
     flag_names,
@@ -151,30 +153,34 @@ def _values_of(members: list[Row]) -> list[Number]:
     return [value if real is None else _real(real) for value, real in zip(map(_VALUE, members), reals, strict=True)]
 
 
-def _rows(part: _Kind, cumulative: bool, disagree: set[int], sums: set[int]) -> list[SeriesRow]:
+def _rows(part: _Kind, cumulative: bool, disagree: set[int], sums: set[int]) -> tuple[StoredRow, ...]:
     """The rows of one series with their changes and flags (report.changes_in, drops_in and jumps_in)."""
     members, dates, values, dated = part.members, part.dates, part.values, part.dated
-    count = len(members)
-    changes: list[Number | None] = [None] * count  # from the previous row, when both are dated
+    changes: list[Number | None] = [None] * len(members)  # from the previous row, when both are dated
     if dated > 1:
         changes[1:dated] = map(sub, values[1:dated], values[:dated - 1])
-    built: list[SeriesRow] = list(map(StoredRow, members, dates, values, changes, [0, *values[:-1]]))
-    drops = _dropping(part) if cumulative else set()
-    jumps = _jumping(dates, changes, dated)
+    flags = _flags(part, _dropping(part) if cumulative else set(), _jumping(dates, changes, dated), disagree, sums)
+    return tuple(map(_new_row, repeat(StoredRow), zip(members, dates, values, changes, [0, *values[:-1]], flags,
+                                                      strict=True)))
+
+
+def _flags(part: _Kind, drops: set[int], jumps: set[int], disagree: set[int], sums: set[int]) -> list[tuple[str, ...]]:
+    """Each row's flags, from the indexes of the rows with each (``disagree`` and ``sums``: by first claim)."""
     firsts = part.firsts
+    flags: list[tuple[str, ...]] = [()] * len(firsts)
     disagreeing, summed = disagree.intersection(firsts), sums.intersection(firsts)
     if disagreeing or summed:
-        index_of = dict(zip(firsts, range(count), strict=True))
+        index_of = dict(zip(firsts, range(len(firsts)), strict=True))
         disagreeing, summed = set(map(index_of.__getitem__, disagreeing)), set(map(index_of.__getitem__, summed))
     # The flagged rows split by each flag in turn into those with it and those without (set
-    # operations, in C), then each group's flags set at once (setattr mapped over its rows).
+    # operations, in C), then each group's flags set at once.
     groups: list[tuple[tuple[bool, ...], set[int]]] = [((), drops | disagreeing | jumps | summed)]
     for marked in (drops, disagreeing, jumps, summed):
         groups = [(key + (on,), part) for key, rows in groups
                   for on, part in ((True, rows & marked), (False, rows - marked)) if part]
     for key, rows in groups:
-        deque(map(setattr, map(built.__getitem__, rows), repeat("flags"), repeat(_FLAGS[key])), maxlen=0)
-    return built
+        deque(map(flags.__setitem__, rows, repeat(_FLAGS[key])), maxlen=0)
+    return flags
 
 
 def _dropping(part: _Kind) -> set[int]:
@@ -287,108 +293,127 @@ def _shown_subject(key: str | None, members: list[Row]) -> str | None:
     return worded.pop() if len(worded) == 1 else key
 
 
-class StoredRow(SeriesRow):
-    """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works
-    out for it: its date, value, change and flags. The rest is read from the table's row when
-    asked for (the percentage change worked out then), and cannot be set (rows are never changed
-    once built but for their flags, set as the series is built).
+_Built = tuple[Row, dt.date | None, Number, Number | None, Number, tuple[str, ...]]
 
-    diff's table shows of the lists of claim ids, article ids and outlets only the first of each
-    and how many there are, which the table keeps beside them; a row read without the lists
-    (series_query.load_series with ``lists=False``) raises :class:`ListsNotRead` when asked for one.
-    Equal to the :class:`SeriesRow` of the same values.
+
+class StoredRow(_Built):
+    """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works out
+    for it: its date, value, change and flags. The rest is read from the table's row when asked for
+    (the percentage change worked out then).
+
+    A tuple of the table's row, the date, value and change, the previous row's value (for the
+    percentage) and the flags, built in C by ``tuple.__new__`` (an ``__init__`` per row was a fifth
+    of the series' build); it is read through its properties only. diff's table shows of the lists
+    of claim ids, article ids and outlets only the first of each and how many there are, which the
+    table keeps beside them; a row read without the lists (series_query.load_series with
+    ``lists=False``) raises :class:`ListsNotRead` when asked for one. Equal to the
+    :class:`~claimtrack.report.SeriesRow` of the same values.
     """
 
-    __slots__ = ("_row", "_previous")
-    _row: Row
-    _previous: Number
-
-    def __init__(self, row: Row, date: dt.date | None, value: Number, change: Number | None,
-                 previous: Number) -> None:
-        self._row = row
-        self.date = date
-        self.value = value
-        self.change = change
-        self._previous = previous  # the previous row's value, for the percentage
-        self.flags = ()
+    __slots__ = ()
 
     @property
-    def change_pct(self) -> float | None:  # type: ignore[override]  # read-only
-        change, previous = self.change, self._previous
+    def date(self) -> dt.date | None:
+        return self[1]
+
+    @property
+    def value(self) -> Number:
+        return self[2]
+
+    @property
+    def change(self) -> Number | None:
+        return self[3]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self[5]
+
+    @property
+    def change_pct(self) -> float | None:
+        change, previous = self[3], self[4]
         return None if change is None or previous == 0 else round(change / previous * 100, 1)
 
     @property
-    def source(self) -> str | None:  # type: ignore[override]  # read-only
-        return self._row[SOURCE]  # type: ignore[no-any-return]
+    def source(self) -> str | None:
+        return self[0][SOURCE]  # type: ignore[no-any-return]
 
     @property
-    def value_max(self) -> int | None:  # type: ignore[override]  # read-only
-        return self._row[VALUE_MAX]  # type: ignore[no-any-return]
+    def value_max(self) -> int | None:
+        return self[0][VALUE_MAX]  # type: ignore[no-any-return]
 
     @property
-    def qualifier(self) -> str:  # type: ignore[override]  # read-only
-        return self._row[QUALIFIER]  # type: ignore[no-any-return]
+    def qualifier(self) -> str:
+        return self[0][QUALIFIER]  # type: ignore[no-any-return]
 
     @property
-    def claim_id(self) -> int:  # type: ignore[override]  # read-only
-        return self._row[FIRST]  # type: ignore[no-any-return]
+    def claim_id(self) -> int:
+        return self[0][FIRST]  # type: ignore[no-any-return]
 
     @property
-    def via(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
-        return _relays(self._row[VIA])
+    def via(self) -> tuple[str, ...]:
+        return _relays(self[0][VIA])
 
     @property
-    def review(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
-        return _statuses(self._row[REVIEW])
+    def review(self) -> tuple[str, ...]:
+        return _statuses(self[0][REVIEW])
 
     @property
-    def corrected(self) -> bool:  # type: ignore[override]  # read-only
-        return bool(self._row[CORRECTED])
+    def corrected(self) -> bool:
+        return bool(self[0][CORRECTED])
 
     @property
-    def article_id(self) -> int:  # type: ignore[override]  # read-only
-        return self._row[FIRST_ARTICLE]  # type: ignore[no-any-return]
+    def article_id(self) -> int:
+        return self[0][FIRST_ARTICLE]  # type: ignore[no-any-return]
 
     @property
-    def outlet(self) -> str | None:  # type: ignore[override]  # read-only
-        return self._row[FIRST_OUTLET]  # type: ignore[no-any-return]
+    def outlet(self) -> str | None:
+        return self[0][FIRST_OUTLET]  # type: ignore[no-any-return]
 
     @property
     def article_count(self) -> int:
-        return self._row[ARTICLE_COUNT]  # type: ignore[no-any-return]
+        return self[0][ARTICLE_COUNT]  # type: ignore[no-any-return]
 
     @property
     def outlet_count(self) -> int:
-        return self._row[OUTLET_COUNT]  # type: ignore[no-any-return]
+        return self[0][OUTLET_COUNT]  # type: ignore[no-any-return]
 
     @property
-    def claim_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
+    def claim_ids(self) -> tuple[int, ...]:
         return _ids(self._list(CLAIMS))
 
     @property
-    def article_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
+    def article_ids(self) -> tuple[int, ...]:
         return _ids(self._list(ARTICLES))
 
     @property
-    def outlets(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
+    def outlets(self) -> tuple[str, ...]:
         outlets = self._list(OUTLETS)
         return tuple(outlets.split(LIST_SEP)) if outlets else ()
 
     def _list(self, at: int) -> str:
-        row = self._row
+        row = self[0]
         text = row[at] if at < len(row) else None
         if text is None:
             raise ListsNotRead(f"the {COLUMNS[at]} of claim {self.claim_id}'s figure were not read "
                                "(load_series reads them unless told lists=False)")
         return text  # type: ignore[no-any-return]
 
+    # Compared and hashed by the values it shows, as a SeriesRow is, not as the tuple it is.
     def __eq__(self, other: object) -> bool:
-        # SeriesRow's own __eq__ compares rows of one class only.
-        if not isinstance(other, SeriesRow):
+        if not isinstance(other, StoredRow | SeriesRow):
             return NotImplemented
         return _values(self) == _values(other)
 
-    __hash__ = SeriesRow.__hash__
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(_values(self))
+
+
+# tuple.__new__ itself, typed: a row is built in C, from the tuple zip made for it.
+_new_row = cast(Callable[[type[StoredRow], _Built], StoredRow], tuple.__new__)
 
 
 def _ids(text: str) -> tuple[int, ...]:
@@ -405,7 +430,7 @@ def _statuses(review: str) -> tuple[str, ...]:
     return tuple(review.split(",")) if review else ()
 
 
-def _values(row: SeriesRow) -> tuple[Any, ...]:
+def _values(row: SeriesRowLike) -> tuple[Any, ...]:
     return tuple(getattr(row, field.name) for field in fields(SeriesRow))
 
 

@@ -111,8 +111,8 @@ def stored_and_parsed(outlets: tuple[str, ...]) -> tuple[StoredRow, SeriesRow]:
     articles, named = "7,2,9", LIST_SEP.join(outlets)
     table_row = ("Gaza", None, "cumulative", START.isoformat(), 3, "UN", 42, None, None, "exact", None, '["AFP"]',
                  "verified", 0, *shown(articles, named), "3,12,40", articles, named)
-    stored = StoredRow(table_row, START, 42, 2, 40)
-    stored.flags = ("jump",)
+    # its table row, date, value, change, the previous row's value, flags
+    stored = StoredRow((table_row, START, 42, 2, 40, ("jump",)))
     parsed = SeriesRow(START, 42, None, "exact", 2, 5.0, "UN", ("AFP",), outlets[0] if outlets else None, 7, 3,
                        ("jump",), (3, 12, 40), (7, 2, 9), outlets, ("verified",), False)
     return stored, parsed
@@ -131,7 +131,8 @@ def test_stored_rows_read_their_lists_from_the_text(outlets: tuple[str, ...]) ->
 
 def test_a_row_read_without_its_lists_says_so_when_asked_for_one() -> None:
     stored, parsed = stored_and_parsed(("BBC", "AFP"))
-    bare = StoredRow((*stored._row[:CLAIMS], None, None, None), START, 42, 2, 40)
+    table_row, *built = stored
+    bare = StoredRow(((*table_row[:CLAIMS], None, None, None), *built))
     assert (bare.article_id, bare.article_count, bare.outlet, bare.outlet_count) == (7, 3, "BBC", 2)
     for name in ("claim_ids", "article_ids", "outlets"):
         with pytest.raises(ListsNotRead, match="load_series"):
