@@ -2,7 +2,8 @@
 
 A report over a million claims must not pull every claim into Python, nor group them at every
 report: the ``figures`` table holds each figure once, kept in step with its claims when they are
-written (claimtrack.figures), and a metric's figures are read from it through its index. Only
+written (claimtrack.figures), and a metric's figures are read from it through its index, a kind
+of period of a place and subject at a time (claimtrack.series_rows builds their series). Only
 ``--outlet`` narrows a figure to some of its claims (those printed by that outlet), so it groups
 the claims that match afresh, through the same grouping that fills the table.
 
@@ -15,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack import figures as figure_table
@@ -29,13 +31,14 @@ from claimtrack.cues import cues
 from claimtrack.figures import LIST_SEP
 from claimtrack.models import ClaimRow, FigureRow, SourceAliasRow, SourceRow
 from claimtrack.report import Figure, Series, only_periods, series_of
-from claimtrack.series_rows import series_from_rows
+from claimtrack.series_rows import Row, StoredKind, series_from_rows
 from claimtrack.store import Store
 
 QUOTE_BATCH = 500  # claim ids per query when fetching sentences
 
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
 _figures = FigureRow.__table__  # type: ignore[attr-defined]
+Kind = tuple[str | None, str | None, str]  # a place, a series subject and a kind of period
 
 
 @dataclass(frozen=True)
@@ -77,24 +80,39 @@ def load_series(store: Store, filters: Filters, by_source: bool = False,
     with _collector_paused():
         if filters.outlet is not None:  # figures narrowed to some of their claims: grouped afresh
             return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
-        rows = figure_rows(store, filters, lists)
-        return only_periods(series_from_rows(filters.metric, rows, by_source, ordered=True), periods)
+        kinds = stored_kinds(store, filters, by_source, lists)
+        return only_periods(series_from_rows(filters.metric, kinds, by_source, ordered=True), periods)
 
 
-def figure_rows(store: Store, filters: Filters, lists: bool = True) -> list[tuple[Any, ...]]:
-    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them,
-    in series order; with ``lists=False``, without the lists (the last columns)."""
+def stored_kinds(store: Store, filters: Filters, by_source: bool = False, lists: bool = True) -> list[StoredKind]:
+    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them:
+    a kind of period of a place and subject at a time, each in series order, with the subject its
+    series show (by source with ``by_source``); with ``lists=False``, without the lists.
+
+    Each kind is read on its own, so no row carries its place, subject and kind, nor its subject as
+    worded (the database works out what the series show from them): each value the driver hands
+    over costs more than the database's own reading of it.
+    """
+    f = _figures.c
+    columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
     with store.session() as session:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         conn = session.connection()
         with _page_cache(conn):
-            result = conn.execute(_by_series(filters, sources, lists))
-            try:
-                # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
-                # fifth to the read, and series_rows takes a date as text or as a date.
-                return list(result.cursor.fetchall())
-            finally:
-                result.close()
+            shown = _shown_subjects(conn, filters, sources, by_source)
+            return [StoredKind(*kind, rows, shown[kind])
+                    for kind, rows in _rows_by_kind(conn, _from_table(filters, sources, columns), shown)]
+
+
+def _fetched(conn: Any, statement: Any, parameters: dict[str, Any]) -> list[Row]:
+    """The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a fifth to the
+    read, and series_rows takes a date as text or as a date."""
+    result = conn.execute(statement, parameters)
+    try:
+        rows: list[Row] = result.cursor.fetchall()
+        return rows
+    finally:
+        result.close()
 
 
 @contextmanager
@@ -167,19 +185,52 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _by_series(filters: Filters, sources: Sequence[str] | None, lists: bool) -> Any:
-    """The figure rows series_rows reads, each place, subject and kind of period together, in
+def _shown_subjects(conn: Any, filters: Filters, sources: Sequence[str] | None,
+                    by_source: bool) -> dict[Kind, dict[str | None, str | None]]:
+    """Each kind of period of each place and subject under the filters, with the subject its series
+    show (report._shown_subject): their figures' own wording when they all agree, else the series
+    subject; by source when split by source (else under None).
+
+    Aggregates over ``ix_figures_series``, whose order the database groups in when the series are
+    not split by source.
+    """
+    f = _figures.c
+    key = (f.location, f.series_subject, f.period_kind, *([f.source] if by_source else []))
+    worded = func.count(f.subject)
+    shown = case((worded == 0, None),
+                 (and_(worded == func.count(), func.min(f.subject) == func.max(f.subject)), func.min(f.subject)),
+                 else_=f.series_subject)
+    kinds: dict[Kind, dict[str | None, str | None]] = defaultdict(dict)
+    for location, subject, kind, *source, subject_shown in conn.execute(
+            _from_table(filters, sources, [*key, shown]).group_by(*key)):
+        kinds[(location, subject, kind)][source[0] if by_source else None] = subject_shown
+    return kinds
+
+
+def _rows_by_kind(conn: Any, figures: Any, kinds: Iterable[Kind]) -> Iterator[tuple[Kind, list[Row]]]:
+    """The rows of the ``figures`` statement of each kind of period of each place and subject, in
     series order (undated figures first or last, as the database orders nulls).
 
     In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
     nothing (sorting made SQLite sort every row through a temporary B-tree, a third of the read).
     Without the lists the index holds every column read, so no row of the table is visited either:
-    visiting them, in the index's order rather than theirs, was most of the read.
+    visiting them, in the index's order rather than theirs, was most of the read. One statement
+    for each way a place and a subject can be null (``IS NULL`` or ``=``: both find the kind in the
+    index, where PostgreSQL's ``IS NOT DISTINCT FROM`` would not), run for every kind: building one
+    for each kind took longer than the database takes to read a large kind.
     """
     f = _figures.c
-    columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
-    return (_from_table(filters, sources, columns)
-            .order_by(f.location, f.series_subject, f.period_kind, f.figure_date, f.first_claim))
+    in_order = figures.order_by(f.figure_date, f.first_claim)
+    statements: dict[tuple[bool, bool], Any] = {}
+    for kind in kinds:
+        location, subject, period = kind
+        nulls = (location is None, subject is None)
+        if nulls not in statements:
+            statements[nulls] = in_order.where(
+                f.location.is_(None) if location is None else f.location == bindparam("location"),
+                f.series_subject.is_(None) if subject is None else f.series_subject == bindparam("subject"),
+                f.period_kind == bindparam("period"))
+        yield kind, _fetched(conn, statements[nulls], {"location": location, "subject": subject, "period": period})
 
 
 def _from_table(filters: Filters, sources: Sequence[str] | None, columns: Sequence[Any] | None = None) -> Any:

@@ -24,10 +24,10 @@ import json
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import accumulate, compress, groupby, repeat
+from itertools import accumulate, compress, repeat
 from operator import and_, eq, is_, itemgetter, lt, ne, sub
 from typing import Any, cast
 
@@ -50,50 +50,66 @@ from claimtrack.report import (
     not_adding_up,
 )
 
-# The figures table columns each row holds, in this order: the columns of ix_figures_series after
-# the metric (in its order), then the lists, which a reader that does not want them leaves out
-# (or reads as nulls).
-COLUMNS = ("location", "series_subject", "period_kind", "figure_date", "first_claim", "source", "value", "value_real",
-           "value_max", "qualifier", "subject", "via", "review", "corrected", "first_article", "article_count",
-           "first_outlet", "outlet_count", "claim_ids", "article_ids", "outlets")
-(LOCATION, SUBJECT_KEY, KIND, DATE, FIRST, SOURCE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, SUBJECT, VIA, REVIEW,
- CORRECTED, FIRST_ARTICLE, ARTICLE_COUNT, FIRST_OUTLET, OUTLET_COUNT, CLAIMS, ARTICLES, OUTLETS) = range(len(COLUMNS))
+# The figures table columns each row holds, in this order: those of ix_figures_series after the
+# series' key (place, series subject, kind of period) but for the subject as worded, which its
+# series read as a whole (StoredKind.shown); then the lists, which a reader that does not want
+# them leaves out (or reads as nulls).
+COLUMNS = ("figure_date", "first_claim", "source", "value", "value_real", "value_max", "qualifier", "via", "review",
+           "corrected", "first_article", "article_count", "first_outlet", "outlet_count", "claim_ids", "article_ids",
+           "outlets")
+(DATE, FIRST, SOURCE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, VIA, REVIEW, CORRECTED, FIRST_ARTICLE, ARTICLE_COUNT,
+ FIRST_OUTLET, OUTLET_COUNT, CLAIMS, ARTICLES, OUTLETS) = range(len(COLUMNS))
 LISTS = COLUMNS[CLAIMS:]
 
 Row = Sequence[Any]
 _DATE, _SOURCE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(SOURCE), itemgetter(FIRST), itemgetter(DATE, FIRST)
-_KIND, _VALUE, _VALUE_REAL = itemgetter(KIND), itemgetter(VALUE), itemgetter(VALUE_REAL)
-_VALUE_MAX, _SUBJECT, _DAY = itemgetter(VALUE_MAX), itemgetter(SUBJECT), itemgetter(0)
-_QUALIFIER = itemgetter(QUALIFIER)
+_VALUE, _VALUE_REAL, _VALUE_MAX = itemgetter(VALUE), itemgetter(VALUE_REAL), itemgetter(VALUE_MAX)
+_QUALIFIER, _DAY = itemgetter(QUALIFIER), itemgetter(0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKind:
+    """The figure rows (:data:`COLUMNS`) of one kind of period of one place and series subject, and
+    the subject its series show (report's _shown_subject: the figures' own wording when they all
+    agree, else the series subject): by source when the series are split by source, else under None.
+    """
+
+    location: str | None
+    subject: str | None
+    kind: str
+    rows: list[Row]
+    shown: Mapping[str | None, str | None]
 
 
 class ListsNotRead(LookupError):
     """A row read without its lists (claim ids, article ids, outlets) was asked for one."""
 
 
-def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False, ordered: bool = False) -> list[Series]:
-    """The series of ``metric`` from its figure rows (:data:`COLUMNS`, each place, series subject
-    and kind of period together, in any order within), flagged, most rows first, as
-    :func:`claimtrack.report.series_of` orders them.
+def series_from_rows(metric: str, kinds: Iterable[StoredKind], by_source: bool = False,
+                     ordered: bool = False) -> list[Series]:
+    """The series of ``metric`` from its figure rows, a kind of period of a place and subject at a
+    time (its rows in any order), flagged, most rows first, as :func:`claimtrack.report.series_of`
+    orders them.
 
     ``ordered``: each kind's rows come in series order already but for undated rows, which may
     come all first instead of all last (as a database orders nulls): none is sorted again.
     """
     built: list[tuple[int, Series]] = []  # each with its least first claim: the order of equal series
     dates = _Dates()
-    # Each kind of period of each place and subject at once (one key per row), then the kinds of
-    # each place and subject together.
-    every_kind = [(key, _Kind(key[2], list(members), dates, ordered))
-                  for key, members in groupby(rows, key=itemgetter(LOCATION, SUBJECT_KEY, KIND))]
-    for (location, subject_key), keyed in groupby(every_kind, key=lambda keyed: keyed[0][:2]):
-        kinds = [kind for _, kind in keyed]
-        sums = _not_adding_up(kinds)
-        for kind in kinds:
+    places: dict[tuple[str | None, str | None], list[_Kind]] = defaultdict(list)  # the kinds of each place and subject
+    for stored in kinds:
+        if stored.rows:
+            places[(stored.location, stored.subject)].append(_Kind(stored, dates, ordered))
+    for (location, subject), place in places.items():
+        sums = _not_adding_up(place)
+        for kind in place:
             disagree = _disagreeing(kind)
             cumulative = kind.kind == CUMULATIVE
             for source, part in _by_source(kind) if by_source else ((None, kind),):
-                series = Series(metric, location, _shown_subject(subject_key, part.members), kind.kind,
-                                tuple(_rows(part, cumulative, disagree, sums)), source, by_source)
+                # A source written since the subjects were read (claimtrack.series_query reads them
+                # first) shows the series subject.
+                series = Series(metric, location, kind.shown.get(source, subject), kind.kind,
+                                _rows(part, cumulative, disagree, sums), source, by_source)
                 built.append((min(part.firsts), series))
     built.sort(key=lambda item: (-len(item[1].rows), item[1].metric, item[1].location or "", item[1].subject or "",
                                  item[1].period, item[1].source or "", item[0]))
@@ -115,12 +131,11 @@ class _Kind:
     """The rows of one kind of period of one place and subject (or of one source of them), in
     series order, with each row's date and value (as shown) beside it; the first ``dated`` are dated."""
 
-    __slots__ = ("kind", "members", "dates", "values", "maxes", "firsts", "dated")
+    __slots__ = ("kind", "shown", "members", "dates", "values", "maxes", "firsts", "dated")
 
-    def __init__(self, kind: str, members: list[Row], dates: _Dates, ordered: bool) -> None:
-        self.kind = kind
-        if not ordered:
-            members = _in_date_order(members)
+    def __init__(self, stored: StoredKind, dates: _Dates, ordered: bool) -> None:
+        self.kind, self.shown = stored.kind, stored.shown
+        members = stored.rows if ordered else _in_date_order(stored.rows)
         read = list(map(_DATE, members))
         undated = read.count(None)
         if undated and read[0] is None:  # nulls first (as SQLite orders them): put them last
@@ -135,7 +150,7 @@ class _Kind:
     def part(self, indexes: list[int]) -> _Kind:
         """The rows at ``indexes`` (in order), as a kind of their own."""
         part = _Kind.__new__(_Kind)
-        part.kind = self.kind
+        part.kind, part.shown = self.kind, self.shown
         part.members = [self.members[i] for i in indexes]
         part.dates = [self.dates[i] for i in indexes]
         part.values = [self.values[i] for i in indexes]
@@ -285,12 +300,6 @@ def _by_source(kind: _Kind) -> list[tuple[str | None, _Kind]]:
     for index, source in enumerate(map(_SOURCE, kind.members)):
         parts.setdefault(source, []).append(index)
     return [(source, kind.part(indexes)) for source, indexes in parts.items()]
-
-
-def _shown_subject(key: str | None, members: list[Row]) -> str | None:
-    """The subject a series shows: the members' own wording when they all agree (report._shown_subject)."""
-    worded = set(map(_SUBJECT, members))
-    return worded.pop() if len(worded) == 1 else key
 
 
 _Built = tuple[Row, dt.date | None, Number, Number | None, Number, tuple[str, ...]]
