@@ -22,13 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
-from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
-from operator import and_, eq, is_, itemgetter, lt, ne, sub
+from itertools import accumulate, chain, compress, pairwise, repeat
+from operator import add, and_, eq, is_, itemgetter, lt, ne, not_, sub
 from typing import Any, cast
 
 from claimtrack.figures import LIST_SEP
@@ -39,15 +38,11 @@ from claimtrack.report import (
     JUMP_MIN_CHANGES,
     PERIOD,
     SUM,
-    Dated,
     Number,
     Series,
     SeriesRow,
     SeriesRowLike,
-    SumKey,
-    contradicted,
     flag_names,
-    not_adding_up,
 )
 
 # The figures table columns each row holds, in this order: those of ix_figures_series after the
@@ -105,11 +100,12 @@ def series_from_rows(metric: str, kinds: Iterable[StoredKind], by_source: bool =
         for kind in place:
             disagree = _disagreeing(kind)
             cumulative = kind.kind == CUMULATIVE
-            for source, part in _by_source(kind) if by_source else ((None, kind),):
+            parts = _by_source(kind, disagree) if by_source else [(None, kind, disagree)]
+            for source, part, contradicted in parts:
                 # A source written since the subjects were read (claimtrack.series_query reads them
                 # first) shows the series subject.
                 series = Series(metric, location, kind.shown.get(source, subject), kind.kind,
-                                _rows(part, cumulative, disagree, sums), source, by_source)
+                                _rows(part, cumulative, contradicted, sums), source, by_source)
                 built.append((min(part.firsts), series))
     built.sort(key=lambda item: (-len(item[1].rows), item[1].metric, item[1].location or "", item[1].subject or "",
                                  item[1].period, item[1].source or "", item[0]))
@@ -129,9 +125,10 @@ class _Dates(dict[Any, "dt.date | None"]):
 
 class _Kind:
     """The rows of one kind of period of one place and subject (or of one source of them), in
-    series order, with each row's date and value (as shown) beside it; the first ``dated`` are dated."""
+    series order, with each row's date, value (as shown), upper bound, first claim and source
+    beside it; the first ``dated`` are dated."""
 
-    __slots__ = ("kind", "shown", "members", "dates", "values", "maxes", "firsts", "dated")
+    __slots__ = ("kind", "shown", "members", "dates", "values", "maxes", "firsts", "sources", "dated")
 
     def __init__(self, stored: StoredKind, dates: _Dates, ordered: bool) -> None:
         self.kind, self.shown = stored.kind, stored.shown
@@ -145,6 +142,7 @@ class _Kind:
         self.values = _values_of(members)
         self.maxes: list[int | None] = list(map(_VALUE_MAX, members))
         self.firsts: list[int] = list(map(_FIRST, members))
+        self.sources: list[str | None] = list(map(_SOURCE, members))
         self.dated = len(members) - undated
 
     def part(self, indexes: list[int]) -> _Kind:
@@ -156,8 +154,26 @@ class _Kind:
         part.values = [self.values[i] for i in indexes]
         part.maxes = [self.maxes[i] for i in indexes]
         part.firsts = [self.firsts[i] for i in indexes]
+        part.sources = [self.sources[i] for i in indexes]
         part.dated = len(part.dates) - part.dates.count(None)
         return part
+
+    def figures(self) -> list[Any]:
+        """Each row's figure as compared: its value, with its upper bound when any row has one."""
+        maxes = self.maxes
+        return self.values if maxes.count(None) == len(maxes) else list(zip(self.values, maxes, strict=True))
+
+    def uppers(self) -> list[Number]:
+        """Each row's upper bound: its value where it has none (report._upper)."""
+        maxes = self.maxes
+        if maxes.count(None) == len(maxes):
+            return self.values
+        return [value if upper is None else upper for value, upper in zip(self.values, maxes, strict=True)]
+
+    def date_starts(self) -> list[int]:
+        """The index of the first row of each date but the first (rows run by date)."""
+        dates, dated = self.dates, self.dated
+        return list(compress(range(1, dated), map(ne, dates[1:dated], dates)))
 
 
 def _values_of(members: list[Row]) -> list[Number]:
@@ -168,118 +184,148 @@ def _values_of(members: list[Row]) -> list[Number]:
     return [value if real is None else _real(real) for value, real in zip(map(_VALUE, members), reals, strict=True)]
 
 
-def _rows(part: _Kind, cumulative: bool, disagree: set[int], sums: set[int]) -> tuple[StoredRow, ...]:
-    """The rows of one series with their changes and flags (report.changes_in, drops_in and jumps_in)."""
+def _rows(part: _Kind, cumulative: bool, disagree: list[bool], sums: set[int]) -> tuple[StoredRow, ...]:
+    """The rows of one series with their changes and flags (report.changes_in, drops_in and jumps_in;
+    ``disagree``: whether another source contradicts each row, ``sums``: the first claims flagged)."""
     members, dates, values, dated = part.members, part.dates, part.values, part.dated
-    changes: list[Number | None] = [None] * len(members)  # from the previous row, when both are dated
+    count = len(members)
+    changes: list[Number | None] = [None] * count  # from the previous row, when both are dated
     if dated > 1:
         changes[1:dated] = map(sub, values[1:dated], values[:dated - 1])
-    flags = _flags(part, _dropping(part) if cumulative else set(), _jumping(dates, changes, dated), disagree, sums)
+    starts = part.date_starts()
+    drops = _dropping(part, starts) if cumulative else [False] * count
+    summed = list(map(sums.__contains__, part.firsts)) if sums else [False] * count
+    # Each row's flags at once, by whether it has each (the combinations worked out once).
+    flags = map(_FLAGS.__getitem__, zip(drops, disagree, _jumping(starts, changes, count), summed, strict=True))
     return tuple(map(_new_row, repeat(StoredRow), zip(members, dates, values, changes, [0, *values[:-1]], flags,
                                                       strict=True)))
 
 
-def _flags(part: _Kind, drops: set[int], jumps: set[int], disagree: set[int], sums: set[int]) -> list[tuple[str, ...]]:
-    """Each row's flags, from the indexes of the rows with each (``disagree`` and ``sums``: by first claim)."""
-    firsts = part.firsts
-    flags: list[tuple[str, ...]] = [()] * len(firsts)
-    disagreeing, summed = disagree.intersection(firsts), sums.intersection(firsts)
-    if disagreeing or summed:
-        index_of = dict(zip(firsts, range(len(firsts)), strict=True))
-        disagreeing, summed = set(map(index_of.__getitem__, disagreeing)), set(map(index_of.__getitem__, summed))
-    # The flagged rows split by each flag in turn into those with it and those without (set
-    # operations, in C), then each group's flags set at once.
-    groups: list[tuple[tuple[bool, ...], set[int]]] = [((), drops | disagreeing | jumps | summed)]
-    for marked in (drops, disagreeing, jumps, summed):
-        groups = [(key + (on,), part) for key, rows in groups
-                  for on, part in ((True, rows & marked), (False, rows - marked)) if part]
-    for key, rows in groups:
-        deque(map(flags.__setitem__, rows, repeat(_FLAGS[key])), maxlen=0)
-    return flags
+def _dropping(part: _Kind, starts: list[int]) -> list[bool]:
+    """Whether each row is a dated row of a running total whose upper bound is below the highest
+    value on any earlier date (report.drops_in); ``starts``: the first row of each date but the first."""
+    drops = [False] * len(part.members)
+    if not starts:
+        return drops
+    highest = list(accumulate(part.values[:part.dated], max))  # the highest value up to each row
+    # Each row of a date against the highest value before that date, repeated over the date's rows.
+    ends = [*starts[1:], part.dated]
+    before = chain.from_iterable(map(repeat, map(highest.__getitem__, map(sub, starts, repeat(1))),
+                                     map(sub, ends, starts)))
+    first = starts[0]
+    drops[first:part.dated] = map(lt, part.uppers()[first:part.dated], before)
+    return drops
 
 
-def _dropping(part: _Kind) -> set[int]:
-    """Indexes of dated rows of a running total whose upper bound is below the highest value on any
-    earlier date (report.drops_in)."""
-    dates, values, dated = part.dates, part.values, part.dated
-    if dated < 2:
-        return set()
-    maxes = part.maxes
-    uppers = values if maxes.count(None) == len(maxes) else [
-        value if upper is None else upper for value, upper in zip(values, maxes, strict=True)]
-    highest = list(accumulate(values[:dated], max))  # the highest value up to each row
-    found: set[int] = set()
-    # Below the highest of every row before it is needed; then below the highest of earlier dates.
-    for index in compress(range(1, dated), map(lt, uppers[1:dated], highest)):
-        before = index - 1
-        while before >= 0 and dates[before] == dates[index]:
-            before -= 1
-        if before >= 0 and uppers[index] < highest[before]:
-            found.add(index)
-    return found
+def _jumping(starts: list[int], changes: list[Number | None], count: int) -> list[bool]:
+    """Whether each of ``count`` rows changes from the previous date far out of line (report.jumps_in);
+    ``starts``: the first row of each date but the first, the rows whose change is between dates."""
+    jumps = [False] * count
+    if len(starts) >= JUMP_MIN_CHANGES:
+        sizes = list(map(abs, map(changes.__getitem__, starts)))  # type: ignore[arg-type]  # dated: not None
+        threshold = JUMP_FACTOR * max(statistics.median(sizes), 1)
+        for index in compress(starts, map(lt, repeat(threshold), sizes)):  # few
+            jumps[index] = True
+    return jumps
 
 
-def _jumping(dates: list[dt.date | None], changes: list[Number | None], dated: int) -> set[int]:
-    """Indexes of rows whose change from the previous date is far out of line (report.jumps_in)."""
-    between = list(compress(range(1, dated), map(ne, dates[1:dated], dates)))  # each date's first row
-    if len(between) < JUMP_MIN_CHANGES:
-        return set()
-    sizes = list(map(abs, map(changes.__getitem__, between)))  # type: ignore[arg-type]  # dated: not None
-    threshold = JUMP_FACTOR * max(statistics.median(sizes), 1)
-    return set(compress(between, map(lt, repeat(threshold), sizes)))
+def _disagreeing(kind: _Kind) -> list[bool]:
+    """Whether another source contradicts each row's figure on its date (report.contradicted).
 
-
-def _disagreeing(kind: _Kind) -> set[int]:
-    """First claims of figures another source contradicts on the same date (report.contradicted).
-
-    On a date where no source gave two figures, a figure is contradicted exactly when the figures
-    of that date are not all alike; the few dates where one source did are compared pair by pair.
+    On a date whose figures are not all alike, where no source gave two figures, every figure is
+    contradicted; the few dates where one did are counted out (:func:`_others`).
     """
-    dates, values, members, dated, maxes = kind.dates, kind.values, kind.members, kind.dated, kind.maxes
-    # Each different figure of each date, in date order (as the rows are): a date repeated in it
-    # was given different figures.
-    alike: dict[tuple[Any, ...], None]
-    if maxes.count(None) == len(maxes):
-        alike = dict.fromkeys(zip(dates[:dated], values, strict=False))
-    else:
-        alike = dict.fromkeys(zip(dates[:dated], values, maxes, strict=False))
-    days = list(map(_DAY, alike))
-    differing = set(compress(days[1:], map(eq, days[1:], days)))
+    dates, dated = kind.dates, kind.dated
+    figures = kind.figures()
+    # A date whose figures are not all alike has two side by side that differ (rows run by date).
+    differing = set(compress(dates[1:dated], map(and_, map(eq, dates[1:dated], dates),
+                                                 map(ne, figures[1:dated], figures))))
+    contradicted = list(map(differing.__contains__, dates))
     if not differing:
-        return set()
-    firsts = kind.firsts
-    found = set(compress(firsts, map(differing.__contains__, dates)))
-    given = list(zip(dates[:dated], map(_SOURCE, members), strict=False))  # date and source of each row
-    last = dict(zip(given, range(dated), strict=True))  # the last row of each date and source
-    if len(last) == dated:
-        return found
-    # Dates on which one source gave two figures: their figures are compared pair by pair.
-    revised = {dates[index] for index in compress(range(dated), map(ne, range(dated), map(last.__getitem__, given)))}
-    in_order = cast(list[dt.date], dates)  # the first ``dated`` are dates, in order
-    for date in cast(set[dt.date], revised & differing):
-        start, end = bisect_left(in_order, date, 0, dated), bisect_right(in_order, date, 0, dated)
-        found.difference_update(firsts[start:end])
-        found |= contradicted([(row[SOURCE], value, row[VALUE_MAX], row[FIRST])
-                               for row, value in zip(members[start:end], values[start:end], strict=True)])
-    return found
+        return contradicted
+    found = list(compress(range(dated), contradicted))
+    days = list(map(dates.__getitem__, found))
+    given = Counter(zip(days, map(kind.sources.__getitem__, found), strict=True))  # rows of each date and source
+    if len(given) == len(found):
+        return contradicted
+    revised = {date for date, _ in compress(given, map(lt, repeat(1), given.values()))}  # a source gave two
+    recounted = list(compress(found, map(revised.__contains__, days)))
+    for index in compress(recounted, map(not_, _others(kind, figures, recounted))):  # few
+        contradicted[index] = False
+    return contradicted
+
+
+def _others(kind: _Kind, figures: list[Any], indexes: list[int]) -> list[int]:
+    """How many rows of another source with another figure the date of each row at ``indexes`` has
+    (``indexes``: every row of their dates)."""
+    day = list(map(kind.dates.__getitem__, indexes))
+    source = list(map(kind.sources.__getitem__, indexes))
+    figure = list(map(figures.__getitem__, indexes))
+    # Each row's date with its figure, with its source, and with both: counted, and looked up.
+    figured = list(zip(day, figure, strict=True))
+    sourced = list(zip(day, source, strict=True))
+    both = list(zip(day, source, figure, strict=True))
+    on_day, by_figure, by_source, by_both = Counter(day), Counter(figured), Counter(sourced), Counter(both)
+    # All the rows of the date, less those with the row's figure and those from its source, plus
+    # those with both (taken away twice).
+    return list(map(sub, map(add, map(on_day.__getitem__, day), map(by_both.__getitem__, both)),
+                    map(add, map(by_figure.__getitem__, figured), map(by_source.__getitem__, sourced))))
+
+
+Given = tuple[str | None, dt.date]  # who gave a figure, and for which date
+
+
+class _Exact:
+    """The exact dated figures (report._exact) of one kind, by source and date: for each, the value
+    they agree on, or None where they differ (report._one_value); and each figure's source and date."""
+
+    __slots__ = ("keys", "firsts", "value")
+
+    def __init__(self, kind: _Kind) -> None:
+        dated = kind.dated
+        exact = list(map(and_, map(eq, map(_QUALIFIER, kind.members[:dated]), repeat("exact")),
+                         map(is_, kind.maxes[:dated], repeat(None))))
+        dates = cast(list[dt.date], kind.dates[:dated])
+        self.keys: list[Given] = list(compress(zip(kind.sources[:dated], dates, strict=True), exact))
+        self.firsts = list(compress(kind.firsts, exact))
+        values = list(compress(kind.values, exact))
+        value: dict[Given, Number | None] = dict(zip(self.keys, values, strict=True))  # the last of each
+        for differ in compress(self.keys, map(ne, map(value.__getitem__, self.keys), values)):
+            value[differ] = None
+        self.value = value
+
+    def flagged(self, keys: set[Given]) -> set[int]:
+        """The first claims of the figures of these sources and dates."""
+        return set(compress(self.firsts, map(keys.__contains__, self.keys))) if keys else set()
 
 
 def _not_adding_up(kinds: list[_Kind]) -> set[int]:
-    """``sum`` flags of one place and subject: its running totals against its daily figures, by source."""
-    if not {CUMULATIVE, PERIOD} <= {kind.kind for kind in kinds}:
+    """``sum`` flags of one place and subject: first claims of each source's exact running totals
+    and the daily figures between them that do not add up to their change (report.not_adding_up)."""
+    by_kind = {kind.kind: kind for kind in kinds}
+    if CUMULATIVE not in by_kind or PERIOD not in by_kind:
         return set()
-    totals: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
-    dailies: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
-    for kind in kinds:
-        if kind.kind not in (CUMULATIVE, PERIOD):
-            continue
-        into = totals if kind.kind == CUMULATIVE else dailies
-        dated = kind.members[:kind.dated]
-        exact = map(and_, map(eq, map(_QUALIFIER, dated), repeat("exact")), map(is_, kind.maxes, repeat(None)))
-        for source, date, value, first in compress(zip(map(_SOURCE, dated), kind.dates, kind.values, kind.firsts,
-                                                       strict=False), exact):
-            into[(source,)][date].append((value, first))  # type: ignore[index]  # dated
-    return not_adding_up(totals, dailies)
+    totals, dailies = _Exact(by_kind[CUMULATIVE]), _Exact(by_kind[PERIOD])
+    total, daily = totals.value, dailies.value
+    reported = {source for source, _ in daily}  # the sources that gave daily figures
+    total_dates: dict[str | None, list[dt.date]] = defaultdict(list)  # theirs, in order (as the rows run)
+    for source, date in total:
+        if source in reported:
+            total_dates[source].append(date)
+    closing: set[Given] = set()
+    between: set[Given] = set()
+    for source, dates in total_dates.items():
+        for start, end in pairwise(dates):
+            first, last = total[(source, start)], total[(source, end)]
+            if first is None or last is None:
+                continue
+            days = [(source, start + dt.timedelta(days=n)) for n in range(1, (end - start).days + 1)]
+            values = list(map(daily.get, days))
+            if None in values or sum(values) == last - first:  # type: ignore[arg-type]  # no None
+                continue
+            closing.add((source, end))
+            between.update(days)
+    return totals.flagged(closing) | dailies.flagged(between)
 
 
 def _in_date_order(members: Iterable[Row]) -> list[Row]:
@@ -294,12 +340,13 @@ def _in_date_order(members: Iterable[Row]) -> list[Row]:
     return dated
 
 
-def _by_source(kind: _Kind) -> list[tuple[str | None, _Kind]]:
-    """A series split by source, each part in series order, in order of first appearance."""
+def _by_source(kind: _Kind, disagree: list[bool]) -> list[tuple[str | None, _Kind, list[bool]]]:
+    """A series split by source, each part in series order, in order of first appearance, with
+    ``disagree`` (a flag for each row of the series) for its rows."""
     parts: dict[str | None, list[int]] = {}
-    for index, source in enumerate(map(_SOURCE, kind.members)):
+    for index, source in enumerate(kind.sources):
         parts.setdefault(source, []).append(index)
-    return [(source, kind.part(indexes)) for source, indexes in parts.items()]
+    return [(source, kind.part(indexes), list(map(disagree.__getitem__, indexes))) for source, indexes in parts.items()]
 
 
 _Built = tuple[Row, dt.date | None, Number, Number | None, Number, tuple[str, ...]]
