@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise, repeat
@@ -197,8 +197,7 @@ def _rows(part: _Kind, cumulative: bool, disagree: list[bool], sums: set[int]) -
     summed = list(map(sums.__contains__, part.firsts)) if sums else [False] * count
     # Each row's flags at once, by whether it has each (the combinations worked out once).
     flags = map(_FLAGS.__getitem__, zip(drops, disagree, _jumping(starts, changes, count), summed, strict=True))
-    return tuple(map(_new_row, repeat(StoredRow), zip(members, dates, values, changes, [0, *values[:-1]], flags,
-                                                      strict=True)))
+    return tuple(map(StoredRow, zip(members, dates, values, changes, [0, *values[:-1]], flags, strict=True)))
 
 
 def _dropping(part: _Kind, starts: list[int]) -> list[bool]:
@@ -349,17 +348,14 @@ def _by_source(kind: _Kind, disagree: list[bool]) -> list[tuple[str | None, _Kin
     return [(source, kind.part(indexes), list(map(disagree.__getitem__, indexes))) for source, indexes in parts.items()]
 
 
-_Built = tuple[Row, dt.date | None, Number, Number | None, Number, tuple[str, ...]]
-
-
-class StoredRow(_Built):
+class StoredRow(tuple[Row, dt.date | None, Number, Number | None, Number, tuple[str, ...]]):
     """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works out
     for it: its date, value, change and flags. The rest is read from the table's row when asked for
     (the percentage change worked out then).
 
     A tuple of the table's row, the date, value and change, the previous row's value (for the
-    percentage) and the flags, built in C by ``tuple.__new__`` (an ``__init__`` per row was a fifth
-    of the series' build); it is read through its properties only. diff's table shows of the lists
+    percentage) and the flags, built in C from the tuple zip makes for it (an ``__init__`` per row
+    was a fifth of the series' build); it is read through its properties only. diff's table shows of the lists
     of claim ids, article ids and outlets only the first of each and how many there are, which the
     table keeps beside them; a row read without the lists (series_query.load_series with
     ``lists=False``) raises :class:`ListsNotRead` when asked for one. Equal to the
@@ -466,10 +462,6 @@ class StoredRow(_Built):
 
     def __hash__(self) -> int:
         return hash(_values(self))
-
-
-# tuple.__new__ itself, typed: a row is built in C, from the tuple zip made for it.
-_new_row = cast(Callable[[type[StoredRow], _Built], StoredRow], tuple.__new__)
 
 
 def _ids(text: str) -> tuple[int, ...]:
