@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack import figures as figure_table
@@ -90,8 +90,8 @@ def stored_kinds(store: Store, filters: Filters, by_source: bool = False, lists:
     series show (by source with ``by_source``); with ``lists=False``, without the lists.
 
     Each kind is read on its own, so no row carries its place, subject and kind, nor its subject as
-    worded (the database works out what the series show from them): each value the driver hands
-    over costs more than the database's own reading of it.
+    worded (the database is asked whether a series' figures all word it alike): each value the
+    driver hands over costs more than the database's own reading of it.
     """
     f = _figures.c
     columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
@@ -99,9 +99,13 @@ def stored_kinds(store: Store, filters: Filters, by_source: bool = False, lists:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         conn = session.connection()
         with _page_cache(conn):
-            shown = _shown_subjects(conn, filters, sources, by_source)
-            return [StoredKind(*kind, rows, shown[kind])
-                    for kind, rows in _rows_by_kind(conn, _from_table(filters, sources, columns), shown)]
+            kinds = _KindReader(conn, filters, sources)
+            stored = []
+            for kind in kinds.every():
+                rows = kinds.rows(kind, columns)
+                if rows:  # none when the kind's figures went since it was found
+                    stored.append(StoredKind(*kind, rows, kinds.subjects_shown(kind, rows, by_source)))
+            return stored
 
 
 def _fetched(conn: Any, statement: Any, parameters: dict[str, Any]) -> list[Row]:
@@ -185,52 +189,81 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _shown_subjects(conn: Any, filters: Filters, sources: Sequence[str] | None,
-                    by_source: bool) -> dict[Kind, dict[str | None, str | None]]:
-    """Each kind of period of each place and subject under the filters, with the subject its series
-    show (report._shown_subject): their figures' own wording when they all agree, else the series
-    subject; by source when split by source (else under None).
+class _KindReader:
+    """Reads the figures under the filters a kind of period of a place and subject at a time.
 
-    Aggregates over ``ix_figures_series``, whose order the database groups in when the series are
-    not split by source.
+    Each statement is built once for each way the kind's place and subject (and a source) can be
+    null (:func:`_is`), and run with each kind's values: building one for each of 56 kinds took
+    longer than the database takes to read a large kind.
     """
-    f = _figures.c
-    key = (f.location, f.series_subject, f.period_kind, *([f.source] if by_source else []))
-    worded = func.count(f.subject)
-    shown = case((worded == 0, None),
-                 (and_(worded == func.count(), func.min(f.subject) == func.max(f.subject)), func.min(f.subject)),
-                 else_=f.series_subject)
-    kinds: dict[Kind, dict[str | None, str | None]] = defaultdict(dict)
-    for location, subject, kind, *source, subject_shown in conn.execute(
-            _from_table(filters, sources, [*key, shown]).group_by(*key)):
-        kinds[(location, subject, kind)][source[0] if by_source else None] = subject_shown
-    return kinds
 
+    def __init__(self, conn: Any, filters: Filters, sources: Sequence[str] | None) -> None:
+        self._conn, self._filters, self._sources = conn, filters, sources
+        self._built: dict[tuple[object, ...], Any] = {}
 
-def _rows_by_kind(conn: Any, figures: Any, kinds: Iterable[Kind]) -> Iterator[tuple[Kind, list[Row]]]:
-    """The rows of the ``figures`` statement of each kind of period of each place and subject, in
-    series order (undated figures first or last, as the database orders nulls).
+    def every(self) -> list[Kind]:
+        """Each kind that has figures under the filters."""
+        f = _figures.c
+        found = self._conn.execute(self._select(f.location, f.series_subject, f.period_kind).distinct())
+        return [(location, subject, period) for location, subject, period in found]
 
-    In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
-    nothing (sorting made SQLite sort every row through a temporary B-tree, a third of the read).
-    Without the lists the index holds every column read, so no row of the table is visited either:
-    visiting them, in the index's order rather than theirs, was most of the read. One statement
-    for each way a place and a subject can be null (``IS NULL`` or ``=``: both find the kind in the
-    index, where PostgreSQL's ``IS NOT DISTINCT FROM`` would not), run for every kind: building one
-    for each kind took longer than the database takes to read a large kind.
-    """
-    f = _figures.c
-    in_order = figures.order_by(f.figure_date, f.first_claim)
-    statements: dict[tuple[bool, bool], Any] = {}
-    for kind in kinds:
+    def rows(self, kind: Kind, columns: Sequence[Any]) -> list[Row]:
+        """The kind's figure rows, in series order (undated figures first or last, as the database
+        orders nulls).
+
+        In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
+        nothing (sorting made SQLite sort every row through a temporary B-tree, a third of the
+        read). Without the lists the index holds every column read, so no row of the table is
+        visited either: visiting them, in the index's order rather than theirs, was most of it.
+        """
+        f = _figures.c
+        return self._run("rows", lambda: self._select(*columns).order_by(f.figure_date, f.first_claim), kind)
+
+    def subjects_shown(self, kind: Kind, rows: Sequence[Row], by_source: bool) -> dict[str | None, str | None]:
+        """The subject the kind's series show where it is not their series subject (report's
+        _shown_subject): the wording its figures (``rows``) all share, where they share one; by
+        source when split by source, else under None.
+
+        Only a whole population is worded more ways than one: a part of it ("children") is its own
+        series subject, and a figure's subject is its claims' wording when they agree, else its
+        series subject (claimtrack.figures). The database stops at a second wording, where counting
+        every figure's wording took a twentieth of the read.
+        """
+        if kind[1] is not None:
+            return {}
+        f = _figures.c
+
+        def two_wordings() -> Any:  # one means every figure words the subject alike
+            return self._select(f.subject).distinct().limit(2)
+
+        if by_source:
+            found = {source: self._run("wordings", two_wordings, kind, source)
+                     for source in set(map(itemgetter(series_rows.SOURCE), rows))}
+        else:
+            found = {None: self._run("wordings", two_wordings, kind)}
+        return {part: wordings[0][0] for part, wordings in found.items() if len(wordings) == 1}
+
+    def _select(self, *columns: Any) -> Any:
+        return _from_table(self._filters, self._sources, columns)
+
+    def _run(self, name: str, build: Callable[[], Any], kind: Kind, *source: str | None) -> list[Row]:
+        """The rows of the statement ``build`` makes, narrowed to the kind (and to the source given)."""
         location, subject, period = kind
-        nulls = (location is None, subject is None)
-        if nulls not in statements:
-            statements[nulls] = in_order.where(
-                f.location.is_(None) if location is None else f.location == bindparam("location"),
-                f.series_subject.is_(None) if subject is None else f.series_subject == bindparam("subject"),
-                f.period_kind == bindparam("period"))
-        yield kind, _fetched(conn, statements[nulls], {"location": location, "subject": subject, "period": period})
+        nulls = (name, location is None, subject is None, *(given is None for given in source))
+        statement = self._built.get(nulls)
+        if statement is None:
+            f = _figures.c
+            statement = self._built[nulls] = build().where(
+                _is(f.location, location, "location"), _is(f.series_subject, subject, "subject"),
+                f.period_kind == bindparam("period"), *(_is(f.source, given, "source") for given in source))
+        values = {"location": location, "subject": subject, "period": period, "source": source[0] if source else None}
+        return _fetched(self._conn, statement, values)
+
+
+def _is(column: Any, value: object, name: str) -> ColumnElement[bool]:
+    """``IS NULL``, or ``=`` the parameter ``name``: both find the value in an index, where
+    PostgreSQL's ``IS NOT DISTINCT FROM`` would not."""
+    return column.is_(None) if value is None else column == bindparam(name)  # type: ignore[no-any-return]
 
 
 def _from_table(filters: Filters, sources: Sequence[str] | None, columns: Sequence[Any] | None = None) -> Any:

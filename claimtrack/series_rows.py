@@ -3,13 +3,14 @@ of the same figures, without a :class:`~claimtrack.report.Figure` per row.
 
 ``diff`` over a million claims reads tens of thousands of figures, and Python's own loop is the
 slow part of it: here most work on a series is done by whole lists at a time (``map``, slices,
-``accumulate``, sets and counters, which run in C) rather than row by row. The rows come from the
-database with each place, series subject and kind of period together (claimtrack.series_query
-reads them so, in the order of ``ix_figures_series``); each kind is put in series order here, by
-date with undated figures last, then by first claim. So one pass finds each series, its same-date
-groups (for ``disagree``), its changes, drops and jumps, and the running totals and daily figures
-beside it (for ``sum``), as report.series_of's flag functions define them.
-``tests/test_series_rows.py`` holds the two to the same output.
+``accumulate``, counters, which run in C) rather than row by row, each flag a list of booleans.
+The rows come from the database a kind of period of a place and series subject at a time
+(:class:`StoredKind`; claimtrack.series_query reads them so, through ``ix_figures_series``); each
+kind is put in series order here, by date with undated figures last, then by first claim. Each
+date's rows are then side by side, which gives its disagreements (``disagree``), the changes,
+drops and jumps, and beside them the running totals and daily figures (``sum``), as
+report.series_of's flag functions define them. ``tests/test_series_rows.py`` holds the two to the
+same output.
 
 Each row is a :class:`StoredRow`: the table's row and what its series works out for it (flags
 included, all worked out first), one tuple built in C; what it takes from the table row alone (its
@@ -46,8 +47,8 @@ from claimtrack.report import (
 )
 
 # The figures table columns each row holds, in this order: those of ix_figures_series after the
-# series' key (place, series subject, kind of period) but for the subject as worded, which its
-# series read as a whole (StoredKind.shown); then the lists, which a reader that does not want
+# series' key (place, series subject, kind of period) but for the subject as worded, which a
+# series shows as a whole (StoredKind.shown); then the lists, which a reader that does not want
 # them leaves out (or reads as nulls).
 COLUMNS = ("figure_date", "first_claim", "source", "value", "value_real", "value_max", "qualifier", "via", "review",
            "corrected", "first_article", "article_count", "first_outlet", "outlet_count", "claim_ids", "article_ids",
@@ -65,8 +66,9 @@ _QUALIFIER, _DAY = itemgetter(QUALIFIER), itemgetter(0)
 @dataclass(frozen=True, slots=True)
 class StoredKind:
     """The figure rows (:data:`COLUMNS`) of one kind of period of one place and series subject, and
-    the subject its series show (report's _shown_subject: the figures' own wording when they all
-    agree, else the series subject): by source when the series are split by source, else under None.
+    the subject its series show where that is not the series subject (report's _shown_subject:
+    the figures' own wording, when they all agree on one): by source when the series are split by
+    source, else under None.
     """
 
     location: str | None
@@ -102,8 +104,6 @@ def series_from_rows(metric: str, kinds: Iterable[StoredKind], by_source: bool =
             cumulative = kind.kind == CUMULATIVE
             parts = _by_source(kind, disagree) if by_source else [(None, kind, disagree)]
             for source, part, contradicted in parts:
-                # A source written since the subjects were read (claimtrack.series_query reads them
-                # first) shows the series subject.
                 series = Series(metric, location, kind.shown.get(source, subject), kind.kind,
                                 _rows(part, cumulative, contradicted, sums), source, by_source)
                 built.append((min(part.firsts), series))
