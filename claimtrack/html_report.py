@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 from claimtrack.render.common import number, value_text
-from claimtrack.report import Series, SeriesRow
+from claimtrack.report import Series, SeriesRowLike
 from claimtrack.series_query import Quote
 
 MAX_LINES = 8  # lines beyond this cannot be told apart
@@ -146,7 +146,7 @@ def _line(series: Series, scale: _Scale, colour: str) -> str:
             f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>{dots}</g>')
 
 
-def _point_label(series: Series, row: SeriesRow) -> str:
+def _point_label(series: Series, row: SeriesRowLike) -> str:
     when = row.date.isoformat() if row.date else "undated"
     figure = value_text(row.value, row.value_max, row.qualifier)
     return f"{series.title}: {figure} on {when} ({row.source or 'no source'})"
@@ -161,7 +161,7 @@ def series_section(series: Series, quotes: Mapping[int, Quote]) -> str:
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
 
 
-def _table_row(row: SeriesRow, quote: Quote | None) -> str:
+def _table_row(row: SeriesRowLike, quote: Quote | None) -> str:
     change = "" if row.change is None else ("+" if row.change > 0 else "") + number(row.change)
     pct = "" if row.change_pct is None else f"{row.change_pct:+.1f}%"
     source = row.source or "—"
@@ -180,14 +180,14 @@ def _table_row(row: SeriesRow, quote: Quote | None) -> str:
     return f"<tr>{''.join(cells)}</tr>"
 
 
-def _printed_by(row: SeriesRow) -> str:
+def _printed_by(row: SeriesRowLike) -> str:
     outlets = "<br>".join(f'<span dir="auto">{escape(outlet)}</span>' for outlet in row.outlets) or "—"
     count = row.article_count
     articles = f"article {row.article_id}" if count <= 1 else f"{count} articles, first {row.article_id}"
     return f'{outlets}<div class="more">{escape(articles)} · claim {row.claim_id}</div>'
 
 
-def _badges(row: SeriesRow) -> str:
+def _badges(row: SeriesRowLike) -> str:
     flags = [f'<span class="flag">{escape(flag)}</span>' for flag in row.flags]
     marks = [*row.review, *(["corrected"] if row.corrected else [])]
     flags += [f'<span class="flag review {escape(mark)}">{escape(mark)}</span>' for mark in marks]

@@ -45,7 +45,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice, pairwise
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from claimtrack.cues import cues
 from claimtrack.store import StoredClaim
@@ -141,6 +141,50 @@ class SeriesRow:
         return len(self.outlets)
 
 
+class SeriesRowLike(Protocol):
+    """What a row of a series gives to read: a :class:`SeriesRow`, or a row built straight from the
+    figures table (claimtrack.series_rows.StoredRow), which is equal to the SeriesRow of its values."""
+
+    @property
+    def date(self) -> dt.date | None: ...
+    @property
+    def value(self) -> Number: ...
+    @property
+    def value_max(self) -> int | None: ...
+    @property
+    def qualifier(self) -> str: ...
+    @property
+    def change(self) -> Number | None: ...
+    @property
+    def change_pct(self) -> float | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def via(self) -> tuple[str, ...]: ...
+    @property
+    def outlet(self) -> str | None: ...
+    @property
+    def article_id(self) -> int: ...
+    @property
+    def claim_id(self) -> int: ...
+    @property
+    def flags(self) -> tuple[str, ...]: ...
+    @property
+    def claim_ids(self) -> tuple[int, ...]: ...
+    @property
+    def article_ids(self) -> tuple[int, ...]: ...
+    @property
+    def outlets(self) -> tuple[str, ...]: ...
+    @property
+    def review(self) -> tuple[str, ...]: ...
+    @property
+    def corrected(self) -> bool: ...
+    @property
+    def article_count(self) -> int: ...
+    @property
+    def outlet_count(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
     """The rows of one series; ``source`` is set when series are split by source (``by_source``)."""
@@ -149,7 +193,7 @@ class Series:
     location: str | None
     subject: str | None
     period: str
-    rows: tuple[SeriesRow, ...]
+    rows: tuple[SeriesRowLike, ...]
     source: str | None = None
     by_source: bool = False
 
@@ -480,7 +524,7 @@ def series_to_json(series: Sequence[Series]) -> list[dict[str, object]]:
     ]
 
 
-def _row_to_json(row: SeriesRow) -> dict[str, object]:
+def _row_to_json(row: SeriesRowLike) -> dict[str, object]:
     return {
         "date": row.date.isoformat() if row.date else None,
         "value": row.value,

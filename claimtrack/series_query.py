@@ -2,7 +2,8 @@
 
 A report over a million claims must not pull every claim into Python, nor group them at every
 report: the ``figures`` table holds each figure once, kept in step with its claims when they are
-written (claimtrack.figures), and a metric's figures are read from it through its index. Only
+written (claimtrack.figures), and a metric's figures are read from it through its index, a kind
+of period of a place and subject at a time (claimtrack.series_rows builds their series). Only
 ``--outlet`` narrows a figure to some of its claims (those printed by that outlet), so it groups
 the claims that match afresh, through the same grouping that fills the table.
 
@@ -15,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from claimtrack import figures as figure_table
@@ -29,13 +31,14 @@ from claimtrack.cues import cues
 from claimtrack.figures import LIST_SEP
 from claimtrack.models import ClaimRow, FigureRow, SourceAliasRow, SourceRow
 from claimtrack.report import Figure, Series, only_periods, series_of
-from claimtrack.series_rows import series_from_rows
+from claimtrack.series_rows import Row, StoredKind, series_from_rows
 from claimtrack.store import Store
 
 QUOTE_BATCH = 500  # claim ids per query when fetching sentences
 
 _claims = ClaimRow.__table__  # type: ignore[attr-defined]
 _figures = FigureRow.__table__  # type: ignore[attr-defined]
+Kind = tuple[str | None, str | None, str]  # a place, a series subject and a kind of period
 
 
 @dataclass(frozen=True)
@@ -77,24 +80,43 @@ def load_series(store: Store, filters: Filters, by_source: bool = False,
     with _collector_paused():
         if filters.outlet is not None:  # figures narrowed to some of their claims: grouped afresh
             return only_periods(series_of(fetch_figures(store, filters), by_source), periods)
-        rows = figure_rows(store, filters, lists)
-        return only_periods(series_from_rows(filters.metric, rows, by_source, ordered=True), periods)
+        kinds = stored_kinds(store, filters, by_source, lists)
+        return only_periods(series_from_rows(filters.metric, kinds, by_source, ordered=True), periods)
 
 
-def figure_rows(store: Store, filters: Filters, lists: bool = True) -> list[tuple[Any, ...]]:
-    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them,
-    in series order; with ``lists=False``, without the lists (the last columns)."""
+def stored_kinds(store: Store, filters: Filters, by_source: bool = False, lists: bool = True) -> list[StoredKind]:
+    """The rows of the figures table under the filters (``outlet`` aside), as series_rows reads them:
+    a kind of period of a place and subject at a time, each in series order, with the subject its
+    series show (by source with ``by_source``); with ``lists=False``, without the lists.
+
+    Each kind is read on its own, so no row carries its place, subject and kind, nor its subject as
+    worded (the database is asked whether a series' figures all word it alike): each value the
+    driver hands over costs more than the database's own reading of it.
+    """
+    f = _figures.c
+    columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
     with store.session() as session:
         sources = _source_names(session, filters.source) if filters.source is not None else None
         conn = session.connection()
         with _page_cache(conn):
-            result = conn.execute(_by_series(filters, sources, lists))
-            try:
-                # The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a
-                # fifth to the read, and series_rows takes a date as text or as a date.
-                return list(result.cursor.fetchall())
-            finally:
-                result.close()
+            kinds = _KindReader(conn, filters, sources)
+            stored = []
+            for kind in kinds.every():
+                rows = kinds.rows(kind, columns)
+                if rows:  # none when the kind's figures went since it was found
+                    stored.append(StoredKind(*kind, rows, kinds.subjects_shown(kind, rows, by_source)))
+            return stored
+
+
+def _fetched(conn: Any, statement: Any, parameters: dict[str, Any]) -> list[Row]:
+    """The driver's plain tuples: SQLAlchemy's row objects and date parsing would add a fifth to the
+    read, and series_rows takes a date as text or as a date."""
+    result = conn.execute(statement, parameters)
+    try:
+        rows: list[Row] = result.cursor.fetchall()
+        return rows
+    finally:
+        result.close()
 
 
 @contextmanager
@@ -167,19 +189,81 @@ def fetch_quotes(store: Store, claim_ids: Iterable[int]) -> dict[int, Quote]:
     return quotes
 
 
-def _by_series(filters: Filters, sources: Sequence[str] | None, lists: bool) -> Any:
-    """The figure rows series_rows reads, each place, subject and kind of period together, in
-    series order (undated figures first or last, as the database orders nulls).
+class _KindReader:
+    """Reads the figures under the filters a kind of period of a place and subject at a time.
 
-    In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
-    nothing (sorting made SQLite sort every row through a temporary B-tree, a third of the read).
-    Without the lists the index holds every column read, so no row of the table is visited either:
-    visiting them, in the index's order rather than theirs, was most of the read.
+    Each statement is built once for each way the kind's place and subject (and a source) can be
+    null (:func:`_is`), and run with each kind's values: building one for each of 56 kinds took
+    longer than the database takes to read a large kind.
     """
-    f = _figures.c
-    columns = [f[name] for name in series_rows.COLUMNS if lists or name not in series_rows.LISTS]
-    return (_from_table(filters, sources, columns)
-            .order_by(f.location, f.series_subject, f.period_kind, f.figure_date, f.first_claim))
+
+    def __init__(self, conn: Any, filters: Filters, sources: Sequence[str] | None) -> None:
+        self._conn, self._filters, self._sources = conn, filters, sources
+        self._built: dict[tuple[object, ...], Any] = {}
+
+    def every(self) -> list[Kind]:
+        """Each kind that has figures under the filters."""
+        f = _figures.c
+        found = self._conn.execute(self._select(f.location, f.series_subject, f.period_kind).distinct())
+        return [(location, subject, period) for location, subject, period in found]
+
+    def rows(self, kind: Kind, columns: Sequence[Any]) -> list[Row]:
+        """The kind's figure rows, in series order (undated figures first or last, as the database
+        orders nulls).
+
+        In the order of ``ix_figures_series``, so the database reads the index as it is and sorts
+        nothing (sorting made SQLite sort every row through a temporary B-tree, a third of the
+        read). Without the lists the index holds every column read, so no row of the table is
+        visited either: visiting them, in the index's order rather than theirs, was most of it.
+        """
+        f = _figures.c
+        return self._run("rows", lambda: self._select(*columns).order_by(f.figure_date, f.first_claim), kind)
+
+    def subjects_shown(self, kind: Kind, rows: Sequence[Row], by_source: bool) -> dict[str | None, str | None]:
+        """The subject the kind's series show where it is not their series subject (report's
+        _shown_subject): the wording its figures (``rows``) all share, where they share one; by
+        source when split by source, else under None.
+
+        Only a whole population is worded more ways than one: a part of it ("children") is its own
+        series subject, and a figure's subject is its claims' wording when they agree, else its
+        series subject (claimtrack.figures). The database stops at a second wording, where counting
+        every figure's wording took a twentieth of the read.
+        """
+        if kind[1] is not None:
+            return {}
+        f = _figures.c
+
+        def two_wordings() -> Any:  # one means every figure words the subject alike
+            return self._select(f.subject).distinct().limit(2)
+
+        if by_source:
+            found = {source: self._run("wordings", two_wordings, kind, source)
+                     for source in set(map(itemgetter(series_rows.SOURCE), rows))}
+        else:
+            found = {None: self._run("wordings", two_wordings, kind)}
+        return {part: wordings[0][0] for part, wordings in found.items() if len(wordings) == 1}
+
+    def _select(self, *columns: Any) -> Any:
+        return _from_table(self._filters, self._sources, columns)
+
+    def _run(self, name: str, build: Callable[[], Any], kind: Kind, *source: str | None) -> list[Row]:
+        """The rows of the statement ``build`` makes, narrowed to the kind (and to the source given)."""
+        location, subject, period = kind
+        nulls = (name, location is None, subject is None, *(given is None for given in source))
+        statement = self._built.get(nulls)
+        if statement is None:
+            f = _figures.c
+            statement = self._built[nulls] = build().where(
+                _is(f.location, location, "location"), _is(f.series_subject, subject, "subject"),
+                f.period_kind == bindparam("period"), *(_is(f.source, given, "source") for given in source))
+        values = {"location": location, "subject": subject, "period": period, "source": source[0] if source else None}
+        return _fetched(self._conn, statement, values)
+
+
+def _is(column: Any, value: object, name: str) -> ColumnElement[bool]:
+    """``IS NULL``, or ``=`` the parameter ``name``: both find the value in an index, where
+    PostgreSQL's ``IS NOT DISTINCT FROM`` would not."""
+    return column.is_(None) if value is None else column == bindparam(name)  # type: ignore[no-any-return]
 
 
 def _from_table(filters: Filters, sources: Sequence[str] | None, columns: Sequence[Any] | None = None) -> Any:

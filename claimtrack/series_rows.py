@@ -3,17 +3,19 @@ of the same figures, without a :class:`~claimtrack.report.Figure` per row.
 
 ``diff`` over a million claims reads tens of thousands of figures, and Python's own loop is the
 slow part of it: here most work on a series is done by whole lists at a time (``map``, slices,
-``accumulate``, sets and counters, which run in C) rather than row by row. The rows come from the
-database with each place, series subject and kind of period together (claimtrack.series_query
-reads them so, in the order of ``ix_figures_series``); each kind is put in series order here, by
-date with undated figures last, then by first claim. So one pass finds each series, its same-date
-groups (for ``disagree``), its changes, drops and jumps, and the running totals and daily figures
-beside it (for ``sum``), as report.series_of's flag functions define them.
-``tests/test_series_rows.py`` holds the two to the same output.
+``accumulate``, counters, which run in C) rather than row by row, each flag a list of booleans.
+The rows come from the database a kind of period of a place and series subject at a time
+(:class:`StoredKind`; claimtrack.series_query reads them so, through ``ix_figures_series``); each
+kind is put in series order here, by date with undated figures last, then by first claim. Each
+date's rows are then side by side, which gives its disagreements (``disagree``), the changes,
+drops and jumps, and beside them the running totals and daily figures (``sum``), as
+report.series_of's flag functions define them. ``tests/test_series_rows.py`` holds the two to the
+same output.
 
-Each row is a :class:`StoredRow`: the table's row and what its series works out for it; what it
-takes from the table row alone (its source, relays, review marks, percentage change...) is read
-when asked for, not while the series is built.
+Each row is a :class:`StoredRow`: the table's row and what its series works out for it (flags
+included, all worked out first), one tuple built in C; what it takes from the table row alone (its
+source, relays, review marks, percentage change...) is read when asked for, not while the series is
+built.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
-from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
-from dataclasses import fields
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import accumulate, compress, groupby, repeat
-from operator import and_, eq, is_, itemgetter, lt, ne, sub
+from itertools import accumulate, chain, compress, pairwise, repeat
+from operator import add, and_, eq, is_, itemgetter, lt, ne, not_, sub
 from typing import Any, cast
 
 from claimtrack.figures import LIST_SEP
@@ -38,60 +39,73 @@ from claimtrack.report import (
     JUMP_MIN_CHANGES,
     PERIOD,
     SUM,
-    Dated,
     Number,
     Series,
     SeriesRow,
-    SumKey,
-    contradicted,
+    SeriesRowLike,
     flag_names,
-    not_adding_up,
 )
 
-# The figures table columns each row holds, in this order: the columns of ix_figures_series after
-# the metric (in its order), then the lists, which a reader that does not want them leaves out
-# (or reads as nulls).
-COLUMNS = ("location", "series_subject", "period_kind", "figure_date", "first_claim", "source", "value", "value_real",
-           "value_max", "qualifier", "subject", "via", "review", "corrected", "first_article", "article_count",
-           "first_outlet", "outlet_count", "claim_ids", "article_ids", "outlets")
-(LOCATION, SUBJECT_KEY, KIND, DATE, FIRST, SOURCE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, SUBJECT, VIA, REVIEW,
- CORRECTED, FIRST_ARTICLE, ARTICLE_COUNT, FIRST_OUTLET, OUTLET_COUNT, CLAIMS, ARTICLES, OUTLETS) = range(len(COLUMNS))
+# The figures table columns each row holds, in this order: those of ix_figures_series after the
+# series' key (place, series subject, kind of period) but for the subject as worded, which a
+# series shows as a whole (StoredKind.shown); then the lists, which a reader that does not want
+# them leaves out (or reads as nulls).
+COLUMNS = ("figure_date", "first_claim", "source", "value", "value_real", "value_max", "qualifier", "via", "review",
+           "corrected", "first_article", "article_count", "first_outlet", "outlet_count", "claim_ids", "article_ids",
+           "outlets")
+(DATE, FIRST, SOURCE, VALUE, VALUE_REAL, VALUE_MAX, QUALIFIER, VIA, REVIEW, CORRECTED, FIRST_ARTICLE, ARTICLE_COUNT,
+ FIRST_OUTLET, OUTLET_COUNT, CLAIMS, ARTICLES, OUTLETS) = range(len(COLUMNS))
 LISTS = COLUMNS[CLAIMS:]
 
 Row = Sequence[Any]
 _DATE, _SOURCE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(SOURCE), itemgetter(FIRST), itemgetter(DATE, FIRST)
-_KIND, _VALUE, _VALUE_REAL = itemgetter(KIND), itemgetter(VALUE), itemgetter(VALUE_REAL)
-_VALUE_MAX, _SUBJECT, _DAY = itemgetter(VALUE_MAX), itemgetter(SUBJECT), itemgetter(0)
-_QUALIFIER = itemgetter(QUALIFIER)
+_VALUE, _VALUE_REAL, _VALUE_MAX = itemgetter(VALUE), itemgetter(VALUE_REAL), itemgetter(VALUE_MAX)
+_QUALIFIER, _DAY = itemgetter(QUALIFIER), itemgetter(0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKind:
+    """The figure rows (:data:`COLUMNS`) of one kind of period of one place and series subject, and
+    the subject its series show where that is not the series subject (report's _shown_subject:
+    the figures' own wording, when they all agree on one): by source when the series are split by
+    source, else under None.
+    """
+
+    location: str | None
+    subject: str | None
+    kind: str
+    rows: list[Row]
+    shown: Mapping[str | None, str | None]
 
 
 class ListsNotRead(LookupError):
     """A row read without its lists (claim ids, article ids, outlets) was asked for one."""
 
 
-def series_from_rows(metric: str, rows: Iterable[Row], by_source: bool = False, ordered: bool = False) -> list[Series]:
-    """The series of ``metric`` from its figure rows (:data:`COLUMNS`, each place, series subject
-    and kind of period together, in any order within), flagged, most rows first, as
-    :func:`claimtrack.report.series_of` orders them.
+def series_from_rows(metric: str, kinds: Iterable[StoredKind], by_source: bool = False,
+                     ordered: bool = False) -> list[Series]:
+    """The series of ``metric`` from its figure rows, a kind of period of a place and subject at a
+    time (its rows in any order), flagged, most rows first, as :func:`claimtrack.report.series_of`
+    orders them.
 
     ``ordered``: each kind's rows come in series order already but for undated rows, which may
     come all first instead of all last (as a database orders nulls): none is sorted again.
     """
     built: list[tuple[int, Series]] = []  # each with its least first claim: the order of equal series
     dates = _Dates()
-    # Each kind of period of each place and subject at once (one key per row), then the kinds of
-    # each place and subject together.
-    every_kind = [(key, _Kind(key[2], list(members), dates, ordered))
-                  for key, members in groupby(rows, key=itemgetter(LOCATION, SUBJECT_KEY, KIND))]
-    for (location, subject_key), keyed in groupby(every_kind, key=lambda keyed: keyed[0][:2]):
-        kinds = [kind for _, kind in keyed]
-        sums = _not_adding_up(kinds)
-        for kind in kinds:
+    places: dict[tuple[str | None, str | None], list[_Kind]] = defaultdict(list)  # the kinds of each place and subject
+    for stored in kinds:
+        if stored.rows:
+            places[(stored.location, stored.subject)].append(_Kind(stored, dates, ordered))
+    for (location, subject), place in places.items():
+        sums = _not_adding_up(place)
+        for kind in place:
             disagree = _disagreeing(kind)
             cumulative = kind.kind == CUMULATIVE
-            for source, part in _by_source(kind) if by_source else ((None, kind),):
-                series = Series(metric, location, _shown_subject(subject_key, part.members), kind.kind,
-                                tuple(_rows(part, cumulative, disagree, sums)), source, by_source)
+            parts = _by_source(kind, disagree) if by_source else [(None, kind, disagree)]
+            for source, part, contradicted in parts:
+                series = Series(metric, location, kind.shown.get(source, subject), kind.kind,
+                                _rows(part, cumulative, contradicted, sums), source, by_source)
                 built.append((min(part.firsts), series))
     built.sort(key=lambda item: (-len(item[1].rows), item[1].metric, item[1].location or "", item[1].subject or "",
                                  item[1].period, item[1].source or "", item[0]))
@@ -111,14 +125,14 @@ class _Dates(dict[Any, "dt.date | None"]):
 
 class _Kind:
     """The rows of one kind of period of one place and subject (or of one source of them), in
-    series order, with each row's date and value (as shown) beside it; the first ``dated`` are dated."""
+    series order, with each row's date, value (as shown), upper bound, first claim and source
+    beside it; the first ``dated`` are dated."""
 
-    __slots__ = ("kind", "members", "dates", "values", "maxes", "firsts", "dated")
+    __slots__ = ("kind", "shown", "members", "dates", "values", "maxes", "firsts", "sources", "dated")
 
-    def __init__(self, kind: str, members: list[Row], dates: _Dates, ordered: bool) -> None:
-        self.kind = kind
-        if not ordered:
-            members = _in_date_order(members)
+    def __init__(self, stored: StoredKind, dates: _Dates, ordered: bool) -> None:
+        self.kind, self.shown = stored.kind, stored.shown
+        members = stored.rows if ordered else _in_date_order(stored.rows)
         read = list(map(_DATE, members))
         undated = read.count(None)
         if undated and read[0] is None:  # nulls first (as SQLite orders them): put them last
@@ -128,19 +142,38 @@ class _Kind:
         self.values = _values_of(members)
         self.maxes: list[int | None] = list(map(_VALUE_MAX, members))
         self.firsts: list[int] = list(map(_FIRST, members))
+        self.sources: list[str | None] = list(map(_SOURCE, members))
         self.dated = len(members) - undated
 
     def part(self, indexes: list[int]) -> _Kind:
         """The rows at ``indexes`` (in order), as a kind of their own."""
         part = _Kind.__new__(_Kind)
-        part.kind = self.kind
+        part.kind, part.shown = self.kind, self.shown
         part.members = [self.members[i] for i in indexes]
         part.dates = [self.dates[i] for i in indexes]
         part.values = [self.values[i] for i in indexes]
         part.maxes = [self.maxes[i] for i in indexes]
         part.firsts = [self.firsts[i] for i in indexes]
+        part.sources = [self.sources[i] for i in indexes]
         part.dated = len(part.dates) - part.dates.count(None)
         return part
+
+    def figures(self) -> list[Any]:
+        """Each row's figure as compared: its value, with its upper bound when any row has one."""
+        maxes = self.maxes
+        return self.values if maxes.count(None) == len(maxes) else list(zip(self.values, maxes, strict=True))
+
+    def uppers(self) -> list[Number]:
+        """Each row's upper bound: its value where it has none (report._upper)."""
+        maxes = self.maxes
+        if maxes.count(None) == len(maxes):
+            return self.values
+        return [value if upper is None else upper for value, upper in zip(self.values, maxes, strict=True)]
+
+    def date_starts(self) -> list[int]:
+        """The index of the first row of each date but the first (rows run by date)."""
+        dates, dated = self.dates, self.dated
+        return list(compress(range(1, dated), map(ne, dates[1:dated], dates)))
 
 
 def _values_of(members: list[Row]) -> list[Number]:
@@ -151,114 +184,147 @@ def _values_of(members: list[Row]) -> list[Number]:
     return [value if real is None else _real(real) for value, real in zip(map(_VALUE, members), reals, strict=True)]
 
 
-def _rows(part: _Kind, cumulative: bool, disagree: set[int], sums: set[int]) -> list[SeriesRow]:
-    """The rows of one series with their changes and flags (report.changes_in, drops_in and jumps_in)."""
+def _rows(part: _Kind, cumulative: bool, disagree: list[bool], sums: set[int]) -> tuple[StoredRow, ...]:
+    """The rows of one series with their changes and flags (report.changes_in, drops_in and jumps_in;
+    ``disagree``: whether another source contradicts each row, ``sums``: the first claims flagged)."""
     members, dates, values, dated = part.members, part.dates, part.values, part.dated
     count = len(members)
     changes: list[Number | None] = [None] * count  # from the previous row, when both are dated
     if dated > 1:
         changes[1:dated] = map(sub, values[1:dated], values[:dated - 1])
-    built: list[SeriesRow] = list(map(StoredRow, members, dates, values, changes, [0, *values[:-1]]))
-    drops = _dropping(part) if cumulative else set()
-    jumps = _jumping(dates, changes, dated)
-    firsts = part.firsts
-    disagreeing, summed = disagree.intersection(firsts), sums.intersection(firsts)
-    if disagreeing or summed:
-        index_of = dict(zip(firsts, range(count), strict=True))
-        disagreeing, summed = set(map(index_of.__getitem__, disagreeing)), set(map(index_of.__getitem__, summed))
-    # The flagged rows split by each flag in turn into those with it and those without (set
-    # operations, in C), then each group's flags set at once (setattr mapped over its rows).
-    groups: list[tuple[tuple[bool, ...], set[int]]] = [((), drops | disagreeing | jumps | summed)]
-    for marked in (drops, disagreeing, jumps, summed):
-        groups = [(key + (on,), part) for key, rows in groups
-                  for on, part in ((True, rows & marked), (False, rows - marked)) if part]
-    for key, rows in groups:
-        deque(map(setattr, map(built.__getitem__, rows), repeat("flags"), repeat(_FLAGS[key])), maxlen=0)
-    return built
+    starts = part.date_starts()
+    drops = _dropping(part, starts) if cumulative else [False] * count
+    summed = list(map(sums.__contains__, part.firsts)) if sums else [False] * count
+    # Each row's flags at once, by whether it has each (the combinations worked out once).
+    flags = map(_FLAGS.__getitem__, zip(drops, disagree, _jumping(starts, changes, count), summed, strict=True))
+    return tuple(map(StoredRow, zip(members, dates, values, changes, [0, *values[:-1]], flags, strict=True)))
 
 
-def _dropping(part: _Kind) -> set[int]:
-    """Indexes of dated rows of a running total whose upper bound is below the highest value on any
-    earlier date (report.drops_in)."""
-    dates, values, dated = part.dates, part.values, part.dated
-    if dated < 2:
-        return set()
-    maxes = part.maxes
-    uppers = values if maxes.count(None) == len(maxes) else [
-        value if upper is None else upper for value, upper in zip(values, maxes, strict=True)]
-    highest = list(accumulate(values[:dated], max))  # the highest value up to each row
-    found: set[int] = set()
-    # Below the highest of every row before it is needed; then below the highest of earlier dates.
-    for index in compress(range(1, dated), map(lt, uppers[1:dated], highest)):
-        before = index - 1
-        while before >= 0 and dates[before] == dates[index]:
-            before -= 1
-        if before >= 0 and uppers[index] < highest[before]:
-            found.add(index)
-    return found
+def _dropping(part: _Kind, starts: list[int]) -> list[bool]:
+    """Whether each row is a dated row of a running total whose upper bound is below the highest
+    value on any earlier date (report.drops_in); ``starts``: the first row of each date but the first."""
+    drops = [False] * len(part.members)
+    if not starts:
+        return drops
+    highest = list(accumulate(part.values[:part.dated], max))  # the highest value up to each row
+    # Each row of a date against the highest value before that date, repeated over the date's rows.
+    ends = [*starts[1:], part.dated]
+    before = chain.from_iterable(map(repeat, map(highest.__getitem__, map(sub, starts, repeat(1))),
+                                     map(sub, ends, starts)))
+    first = starts[0]
+    drops[first:part.dated] = map(lt, part.uppers()[first:part.dated], before)
+    return drops
 
 
-def _jumping(dates: list[dt.date | None], changes: list[Number | None], dated: int) -> set[int]:
-    """Indexes of rows whose change from the previous date is far out of line (report.jumps_in)."""
-    between = list(compress(range(1, dated), map(ne, dates[1:dated], dates)))  # each date's first row
-    if len(between) < JUMP_MIN_CHANGES:
-        return set()
-    sizes = list(map(abs, map(changes.__getitem__, between)))  # type: ignore[arg-type]  # dated: not None
-    threshold = JUMP_FACTOR * max(statistics.median(sizes), 1)
-    return set(compress(between, map(lt, repeat(threshold), sizes)))
+def _jumping(starts: list[int], changes: list[Number | None], count: int) -> list[bool]:
+    """Whether each of ``count`` rows changes from the previous date far out of line (report.jumps_in);
+    ``starts``: the first row of each date but the first, the rows whose change is between dates."""
+    jumps = [False] * count
+    if len(starts) >= JUMP_MIN_CHANGES:
+        sizes = list(map(abs, map(changes.__getitem__, starts)))  # type: ignore[arg-type]  # dated: not None
+        threshold = JUMP_FACTOR * max(statistics.median(sizes), 1)
+        for index in compress(starts, map(lt, repeat(threshold), sizes)):  # few
+            jumps[index] = True
+    return jumps
 
 
-def _disagreeing(kind: _Kind) -> set[int]:
-    """First claims of figures another source contradicts on the same date (report.contradicted).
+def _disagreeing(kind: _Kind) -> list[bool]:
+    """Whether another source contradicts each row's figure on its date (report.contradicted).
 
-    On a date where no source gave two figures, a figure is contradicted exactly when the figures
-    of that date are not all alike; the few dates where one source did are compared pair by pair.
+    On a date whose figures are not all alike, where no source gave two figures, every figure is
+    contradicted; the few dates where one did are counted out (:func:`_others`).
     """
-    dates, values, members, dated, maxes = kind.dates, kind.values, kind.members, kind.dated, kind.maxes
-    # Each different figure of each date, in date order (as the rows are): a date repeated in it
-    # was given different figures.
-    alike: dict[tuple[Any, ...], None]
-    if maxes.count(None) == len(maxes):
-        alike = dict.fromkeys(zip(dates[:dated], values, strict=False))
-    else:
-        alike = dict.fromkeys(zip(dates[:dated], values, maxes, strict=False))
-    days = list(map(_DAY, alike))
-    differing = set(compress(days[1:], map(eq, days[1:], days)))
+    dates, dated = kind.dates, kind.dated
+    figures = kind.figures()
+    # A date whose figures are not all alike has two side by side that differ (rows run by date).
+    differing = set(compress(dates[1:dated], map(and_, map(eq, dates[1:dated], dates),
+                                                 map(ne, figures[1:dated], figures))))
+    contradicted = list(map(differing.__contains__, dates))
     if not differing:
-        return set()
-    firsts = kind.firsts
-    found = set(compress(firsts, map(differing.__contains__, dates)))
-    given = list(zip(dates[:dated], map(_SOURCE, members), strict=False))  # date and source of each row
-    last = dict(zip(given, range(dated), strict=True))  # the last row of each date and source
-    if len(last) == dated:
-        return found
-    # Dates on which one source gave two figures: their figures are compared pair by pair.
-    revised = {dates[index] for index in compress(range(dated), map(ne, range(dated), map(last.__getitem__, given)))}
-    in_order = cast(list[dt.date], dates)  # the first ``dated`` are dates, in order
-    for date in cast(set[dt.date], revised & differing):
-        start, end = bisect_left(in_order, date, 0, dated), bisect_right(in_order, date, 0, dated)
-        found.difference_update(firsts[start:end])
-        found |= contradicted([(row[SOURCE], value, row[VALUE_MAX], row[FIRST])
-                               for row, value in zip(members[start:end], values[start:end], strict=True)])
-    return found
+        return contradicted
+    found = list(compress(range(dated), contradicted))
+    days = list(map(dates.__getitem__, found))
+    given = Counter(zip(days, map(kind.sources.__getitem__, found), strict=True))  # rows of each date and source
+    if len(given) == len(found):
+        return contradicted
+    revised = {date for date, _ in compress(given, map(lt, repeat(1), given.values()))}  # a source gave two
+    recounted = list(compress(found, map(revised.__contains__, days)))
+    for index in compress(recounted, map(not_, _others(kind, figures, recounted))):  # few
+        contradicted[index] = False
+    return contradicted
+
+
+def _others(kind: _Kind, figures: list[Any], indexes: list[int]) -> list[int]:
+    """How many rows of another source with another figure the date of each row at ``indexes`` has
+    (``indexes``: every row of their dates)."""
+    day = list(map(kind.dates.__getitem__, indexes))
+    source = list(map(kind.sources.__getitem__, indexes))
+    figure = list(map(figures.__getitem__, indexes))
+    # Each row's date with its figure, with its source, and with both: counted, and looked up.
+    figured = list(zip(day, figure, strict=True))
+    sourced = list(zip(day, source, strict=True))
+    both = list(zip(day, source, figure, strict=True))
+    on_day, by_figure, by_source, by_both = Counter(day), Counter(figured), Counter(sourced), Counter(both)
+    # All the rows of the date, less those with the row's figure and those from its source, plus
+    # those with both (taken away twice).
+    return list(map(sub, map(add, map(on_day.__getitem__, day), map(by_both.__getitem__, both)),
+                    map(add, map(by_figure.__getitem__, figured), map(by_source.__getitem__, sourced))))
+
+
+Given = tuple[str | None, dt.date]  # who gave a figure, and for which date
+
+
+class _Exact:
+    """The exact dated figures (report._exact) of one kind, by source and date: for each, the value
+    they agree on, or None where they differ (report._one_value); and each figure's source and date."""
+
+    __slots__ = ("keys", "firsts", "value")
+
+    def __init__(self, kind: _Kind) -> None:
+        dated = kind.dated
+        exact = list(map(and_, map(eq, map(_QUALIFIER, kind.members[:dated]), repeat("exact")),
+                         map(is_, kind.maxes[:dated], repeat(None))))
+        dates = cast(list[dt.date], kind.dates[:dated])
+        self.keys: list[Given] = list(compress(zip(kind.sources[:dated], dates, strict=True), exact))
+        self.firsts = list(compress(kind.firsts, exact))
+        values = list(compress(kind.values, exact))
+        value: dict[Given, Number | None] = dict(zip(self.keys, values, strict=True))  # the last of each
+        for differ in compress(self.keys, map(ne, map(value.__getitem__, self.keys), values)):
+            value[differ] = None
+        self.value = value
+
+    def flagged(self, keys: set[Given]) -> set[int]:
+        """The first claims of the figures of these sources and dates."""
+        return set(compress(self.firsts, map(keys.__contains__, self.keys))) if keys else set()
 
 
 def _not_adding_up(kinds: list[_Kind]) -> set[int]:
-    """``sum`` flags of one place and subject: its running totals against its daily figures, by source."""
-    if not {CUMULATIVE, PERIOD} <= {kind.kind for kind in kinds}:
+    """``sum`` flags of one place and subject: first claims of each source's exact running totals
+    and the daily figures between them that do not add up to their change (report.not_adding_up)."""
+    by_kind = {kind.kind: kind for kind in kinds}
+    if CUMULATIVE not in by_kind or PERIOD not in by_kind:
         return set()
-    totals: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
-    dailies: dict[SumKey, Dated] = defaultdict(lambda: defaultdict(list))
-    for kind in kinds:
-        if kind.kind not in (CUMULATIVE, PERIOD):
-            continue
-        into = totals if kind.kind == CUMULATIVE else dailies
-        dated = kind.members[:kind.dated]
-        exact = map(and_, map(eq, map(_QUALIFIER, dated), repeat("exact")), map(is_, kind.maxes, repeat(None)))
-        for source, date, value, first in compress(zip(map(_SOURCE, dated), kind.dates, kind.values, kind.firsts,
-                                                       strict=False), exact):
-            into[(source,)][date].append((value, first))  # type: ignore[index]  # dated
-    return not_adding_up(totals, dailies)
+    totals, dailies = _Exact(by_kind[CUMULATIVE]), _Exact(by_kind[PERIOD])
+    total, daily = totals.value, dailies.value
+    reported = {source for source, _ in daily}  # the sources that gave daily figures
+    total_dates: dict[str | None, list[dt.date]] = defaultdict(list)  # theirs, in order (as the rows run)
+    for source, date in total:
+        if source in reported:
+            total_dates[source].append(date)
+    closing: set[Given] = set()
+    between: set[Given] = set()
+    for source, dates in total_dates.items():
+        for start, end in pairwise(dates):
+            first, last = total[(source, start)], total[(source, end)]
+            if first is None or last is None:
+                continue
+            days = [(source, start + dt.timedelta(days=n)) for n in range(1, (end - start).days + 1)]
+            values = list(map(daily.get, days))
+            if None in values or sum(values) == last - first:  # type: ignore[arg-type]  # no None
+                continue
+            closing.add((source, end))
+            between.update(days)
+    return totals.flagged(closing) | dailies.flagged(between)
 
 
 def _in_date_order(members: Iterable[Row]) -> list[Row]:
@@ -273,122 +339,129 @@ def _in_date_order(members: Iterable[Row]) -> list[Row]:
     return dated
 
 
-def _by_source(kind: _Kind) -> list[tuple[str | None, _Kind]]:
-    """A series split by source, each part in series order, in order of first appearance."""
+def _by_source(kind: _Kind, disagree: list[bool]) -> list[tuple[str | None, _Kind, list[bool]]]:
+    """A series split by source, each part in series order, in order of first appearance, with
+    ``disagree`` (a flag for each row of the series) for its rows."""
     parts: dict[str | None, list[int]] = {}
-    for index, source in enumerate(map(_SOURCE, kind.members)):
+    for index, source in enumerate(kind.sources):
         parts.setdefault(source, []).append(index)
-    return [(source, kind.part(indexes)) for source, indexes in parts.items()]
+    return [(source, kind.part(indexes), list(map(disagree.__getitem__, indexes))) for source, indexes in parts.items()]
 
 
-def _shown_subject(key: str | None, members: list[Row]) -> str | None:
-    """The subject a series shows: the members' own wording when they all agree (report._shown_subject)."""
-    worded = set(map(_SUBJECT, members))
-    return worded.pop() if len(worded) == 1 else key
+class StoredRow(tuple[Row, dt.date | None, Number, Number | None, Number, tuple[str, ...]]):
+    """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works out
+    for it: its date, value, change and flags. The rest is read from the table's row when asked for
+    (the percentage change worked out then).
 
-
-class StoredRow(SeriesRow):
-    """A series row from a row of the figures table (:data:`COLUMNS`) and what its series works
-    out for it: its date, value, change and flags. The rest is read from the table's row when
-    asked for (the percentage change worked out then), and cannot be set (rows are never changed
-    once built but for their flags, set as the series is built).
-
-    diff's table shows of the lists of claim ids, article ids and outlets only the first of each
-    and how many there are, which the table keeps beside them; a row read without the lists
-    (series_query.load_series with ``lists=False``) raises :class:`ListsNotRead` when asked for one.
-    Equal to the :class:`SeriesRow` of the same values.
+    A tuple of the table's row, the date, value and change, the previous row's value (for the
+    percentage) and the flags, built in C from the tuple zip makes for it (an ``__init__`` per row
+    was a fifth of the series' build); it is read through its properties only. diff's table shows of the lists
+    of claim ids, article ids and outlets only the first of each and how many there are, which the
+    table keeps beside them; a row read without the lists (series_query.load_series with
+    ``lists=False``) raises :class:`ListsNotRead` when asked for one. Equal to the
+    :class:`~claimtrack.report.SeriesRow` of the same values.
     """
 
-    __slots__ = ("_row", "_previous")
-    _row: Row
-    _previous: Number
-
-    def __init__(self, row: Row, date: dt.date | None, value: Number, change: Number | None,
-                 previous: Number) -> None:
-        self._row = row
-        self.date = date
-        self.value = value
-        self.change = change
-        self._previous = previous  # the previous row's value, for the percentage
-        self.flags = ()
+    __slots__ = ()
 
     @property
-    def change_pct(self) -> float | None:  # type: ignore[override]  # read-only
-        change, previous = self.change, self._previous
+    def date(self) -> dt.date | None:
+        return self[1]
+
+    @property
+    def value(self) -> Number:
+        return self[2]
+
+    @property
+    def change(self) -> Number | None:
+        return self[3]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self[5]
+
+    @property
+    def change_pct(self) -> float | None:
+        change, previous = self[3], self[4]
         return None if change is None or previous == 0 else round(change / previous * 100, 1)
 
     @property
-    def source(self) -> str | None:  # type: ignore[override]  # read-only
-        return self._row[SOURCE]  # type: ignore[no-any-return]
+    def source(self) -> str | None:
+        return self[0][SOURCE]  # type: ignore[no-any-return]
 
     @property
-    def value_max(self) -> int | None:  # type: ignore[override]  # read-only
-        return self._row[VALUE_MAX]  # type: ignore[no-any-return]
+    def value_max(self) -> int | None:
+        return self[0][VALUE_MAX]  # type: ignore[no-any-return]
 
     @property
-    def qualifier(self) -> str:  # type: ignore[override]  # read-only
-        return self._row[QUALIFIER]  # type: ignore[no-any-return]
+    def qualifier(self) -> str:
+        return self[0][QUALIFIER]  # type: ignore[no-any-return]
 
     @property
-    def claim_id(self) -> int:  # type: ignore[override]  # read-only
-        return self._row[FIRST]  # type: ignore[no-any-return]
+    def claim_id(self) -> int:
+        return self[0][FIRST]  # type: ignore[no-any-return]
 
     @property
-    def via(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
-        return _relays(self._row[VIA])
+    def via(self) -> tuple[str, ...]:
+        return _relays(self[0][VIA])
 
     @property
-    def review(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
-        return _statuses(self._row[REVIEW])
+    def review(self) -> tuple[str, ...]:
+        return _statuses(self[0][REVIEW])
 
     @property
-    def corrected(self) -> bool:  # type: ignore[override]  # read-only
-        return bool(self._row[CORRECTED])
+    def corrected(self) -> bool:
+        return bool(self[0][CORRECTED])
 
     @property
-    def article_id(self) -> int:  # type: ignore[override]  # read-only
-        return self._row[FIRST_ARTICLE]  # type: ignore[no-any-return]
+    def article_id(self) -> int:
+        return self[0][FIRST_ARTICLE]  # type: ignore[no-any-return]
 
     @property
-    def outlet(self) -> str | None:  # type: ignore[override]  # read-only
-        return self._row[FIRST_OUTLET]  # type: ignore[no-any-return]
+    def outlet(self) -> str | None:
+        return self[0][FIRST_OUTLET]  # type: ignore[no-any-return]
 
     @property
     def article_count(self) -> int:
-        return self._row[ARTICLE_COUNT]  # type: ignore[no-any-return]
+        return self[0][ARTICLE_COUNT]  # type: ignore[no-any-return]
 
     @property
     def outlet_count(self) -> int:
-        return self._row[OUTLET_COUNT]  # type: ignore[no-any-return]
+        return self[0][OUTLET_COUNT]  # type: ignore[no-any-return]
 
     @property
-    def claim_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
+    def claim_ids(self) -> tuple[int, ...]:
         return _ids(self._list(CLAIMS))
 
     @property
-    def article_ids(self) -> tuple[int, ...]:  # type: ignore[override]  # read-only
+    def article_ids(self) -> tuple[int, ...]:
         return _ids(self._list(ARTICLES))
 
     @property
-    def outlets(self) -> tuple[str, ...]:  # type: ignore[override]  # read-only
+    def outlets(self) -> tuple[str, ...]:
         outlets = self._list(OUTLETS)
         return tuple(outlets.split(LIST_SEP)) if outlets else ()
 
     def _list(self, at: int) -> str:
-        row = self._row
+        row = self[0]
         text = row[at] if at < len(row) else None
         if text is None:
             raise ListsNotRead(f"the {COLUMNS[at]} of claim {self.claim_id}'s figure were not read "
                                "(load_series reads them unless told lists=False)")
         return text  # type: ignore[no-any-return]
 
+    # Compared and hashed by the values it shows, as a SeriesRow is, not as the tuple it is.
     def __eq__(self, other: object) -> bool:
-        # SeriesRow's own __eq__ compares rows of one class only.
-        if not isinstance(other, SeriesRow):
+        if not isinstance(other, StoredRow | SeriesRow):
             return NotImplemented
         return _values(self) == _values(other)
 
-    __hash__ = SeriesRow.__hash__
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(_values(self))
 
 
 def _ids(text: str) -> tuple[int, ...]:
@@ -405,7 +478,7 @@ def _statuses(review: str) -> tuple[str, ...]:
     return tuple(review.split(",")) if review else ()
 
 
-def _values(row: SeriesRow) -> tuple[Any, ...]:
+def _values(row: SeriesRowLike) -> tuple[Any, ...]:
     return tuple(getattr(row, field.name) for field in fields(SeriesRow))
 
 

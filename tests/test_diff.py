@@ -82,6 +82,30 @@ def test_the_database_groups_repeats_as_the_library_does(tmp_path: Path) -> None
                 store.claims(metric=metric), by_source=True), metric
 
 
+def test_a_series_shows_the_wording_its_figures_agree_on_in_each_database(db_url: str) -> None:
+    """load_series reads a kind of period of a place and subject at a time (places and subjects null
+    or not), and the database works out the subject each series shows: its figures' own wording
+    when they all agree, by source when split by source, else the series subject."""
+    with Store.open(db_url) as store:
+        article(store, D1, "Alhurra", (100, {"subject": "people", "source": "UN"}), (90, {"subject": "Palestinians"}),
+                (7, {"location": None, "subject": "children"}), (6, {"location": None, "subject": None}))
+        article(store, D2, "BBC", (120, {"subject": "people", "source": "UN"}), (95, {"subject": "Palestinians"}),
+                (8, {"location": None, "subject": "children"}), (66, {"location": None, "subject": "people"}))
+        claims = store.claims(metric="killed")
+        for by_source in (False, True):
+            series = load_series(store, Filters("killed"), by_source)
+            assert series == build_series(claims, by_source)
+            for filters in (Filters("killed"), Filters("killed", location="gaza"),
+                            Filters("killed", source="un", since=D2)):
+                assert shown(load_series(store, filters, by_source, lists=False)) == shown(
+                    load_series(store, filters, by_source)), filters
+        assert {(s.location, s.source, s.subject) for s in load_series(store, Filters("killed"), by_source=True)} == {
+            ("Gaza", "UN", "people"), ("Gaza", "Gaza Health Ministry", "Palestinians"),
+            (None, "Gaza Health Ministry", "children"), (None, "Gaza Health Ministry", None)}
+        assert {(s.location, s.subject) for s in load_series(store, Filters("killed"))} == {
+            ("Gaza", None), (None, "children"), (None, None)}
+
+
 def test_a_reviewed_value_metric_and_source_replace_the_extractors(store: Store) -> None:
     article(store, D1, "Alhurra", (100, {}), (7, {"metric": "wounded"}))
     article(store, D2, "BBC", (180, {}))

@@ -6,15 +6,14 @@ import dataclasses
 import datetime as dt
 import json
 import random
-from itertools import groupby
-from operator import itemgetter
+from collections import defaultdict
 from typing import Any
 
 import pytest
 
 from claimtrack.figures import LIST_SEP, SHOWN_COLUMNS, shown
-from claimtrack.report import Figure, SeriesRow, series_of, series_subject
-from claimtrack.series_rows import CLAIMS, COLUMNS, ListsNotRead, StoredRow, series_from_rows
+from claimtrack.report import Figure, SeriesRow, period_key, series_of, series_subject
+from claimtrack.series_rows import CLAIMS, COLUMNS, ListsNotRead, StoredKind, StoredRow, series_from_rows
 
 START = dt.date(2025, 3, 1)
 SOURCES = ("Health Ministry", "Red Crescent", "UN", None)
@@ -45,35 +44,40 @@ def wire_figures(seed: int, count: int = 400) -> list[Figure]:
     return figures
 
 
-def rows_of(figures: list[Figure]) -> list[tuple[Any, ...]]:
-    """The figures as the figures table holds them, each place, series subject and kind of period
-    together (as the database gives them), in no particular order within."""
-    rows = []
+def kinds_of(figures: list[Figure], by_source: bool = False) -> list[StoredKind]:
+    """The figures as the figures table holds them, a kind of period of a place and subject at a
+    time (as the database gives them), in no particular order within, with the subjects shown."""
+    kinds: dict[tuple[Any, ...], list[Figure]] = defaultdict(list)
     for f in figures:
-        real = f.value if isinstance(f.value, float) else None
-        period = f.period if f.period in ("cumulative", "period", "event") else "unspecified"
-        row = {"location": f.location, "series_subject": series_subject(f.subject), "period_kind": period,
-               "source": f.source, "figure_date": f.date, "value": round(f.value), "value_real": real,
-               "value_max": f.value_max, "qualifier": f.qualifier, "first_claim": f.first_claim, "subject": f.subject,
-               "via": json.dumps(list(f.via)), "claim_ids": ",".join(map(str, f.claim_ids)),
-               "article_ids": ",".join(map(str, f.article_ids)), "outlets": LIST_SEP.join(f.outlets),
-               "review": ",".join(f.review), "corrected": f.corrected}
-        row.update(zip(SHOWN_COLUMNS, shown(row["article_ids"], row["outlets"]), strict=True))
-        rows.append(tuple(row[name] for name in COLUMNS))
-    random.Random(len(rows)).shuffle(rows)
+        kinds[(f.location, series_subject(f.subject), period_key(f.period))].append(f)
+    stored = []
+    for key, members in kinds.items():
+        random.Random(len(members)).shuffle(members)
+        parts = defaultdict(list)
+        for f in members:
+            parts[f.source if by_source else None].append(f.subject)
+        shown = {part: worded.pop() if len(worded := set(subjects)) == 1 else key[1]
+                 for part, subjects in parts.items()}  # the subject the figures agree on, else the series'
+        stored.append(StoredKind(*key, [table_row(f) for f in members], shown))
+    return stored
 
-    def block(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        location, subject, kind = row[0], row[1], row[2]
-        return (location is not None, location or "", subject is not None, subject or "", kind)
 
-    return sorted(rows, key=block)  # stable: shuffled within each block
+def table_row(f: Figure) -> tuple[Any, ...]:
+    """A figure as a row of the figures table (:data:`COLUMNS`)."""
+    row = {"source": f.source, "figure_date": f.date, "value": round(f.value),
+           "value_real": f.value if isinstance(f.value, float) else None, "value_max": f.value_max,
+           "qualifier": f.qualifier, "first_claim": f.first_claim, "via": json.dumps(list(f.via)),
+           "claim_ids": ",".join(map(str, f.claim_ids)), "article_ids": ",".join(map(str, f.article_ids)),
+           "outlets": LIST_SEP.join(f.outlets), "review": ",".join(f.review), "corrected": f.corrected}
+    row.update(zip(SHOWN_COLUMNS, shown(row["article_ids"], row["outlets"]), strict=True))
+    return tuple(row[name] for name in COLUMNS)
 
 
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("by_source", [False, True])
 def test_rows_give_the_series_figures_give(seed: int, by_source: bool) -> None:
     figures = wire_figures(seed)
-    from_rows = series_from_rows("killed", rows_of(figures), by_source)
+    from_rows = series_from_rows("killed", kinds_of(figures, by_source), by_source)
     assert from_rows == series_of(figures, by_source)
     flags = {flag for s in from_rows for row in s.rows for flag in row.flags}
     if not by_source:
@@ -92,12 +96,12 @@ def test_rows_in_series_order_are_taken_as_they_come(seed: int, by_source: bool,
         date = row[COLUMNS.index("figure_date")]
         return ((date is not None) == nulls_first, date or START, row[COLUMNS.index("first_claim")])
 
-    rows = [row for _, block in groupby(rows_of(figures), key=itemgetter(0, 1, 2)) for row in sorted(block, key=order)]
-    assert series_from_rows("killed", rows, by_source, ordered=True) == series_of(figures, by_source)
+    kinds = [dataclasses.replace(kind, rows=sorted(kind.rows, key=order)) for kind in kinds_of(figures, by_source)]
+    assert series_from_rows("killed", kinds, by_source, ordered=True) == series_of(figures, by_source)
 
 
 def test_every_flag_is_compared() -> None:
-    flags = {flag for seed in range(12) for s in series_from_rows("killed", rows_of(wire_figures(seed)))
+    flags = {flag for seed in range(12) for s in series_from_rows("killed", kinds_of(wire_figures(seed)))
              for row in s.rows for flag in row.flags}
     assert flags == {"drop", "disagree", "jump", "sum"}
 
@@ -109,10 +113,9 @@ def test_no_rows_no_series() -> None:
 def stored_and_parsed(outlets: tuple[str, ...]) -> tuple[StoredRow, SeriesRow]:
     """One row built from the figures table's row, and the same row with its lists given whole."""
     articles, named = "7,2,9", LIST_SEP.join(outlets)
-    table_row = ("Gaza", None, "cumulative", START.isoformat(), 3, "UN", 42, None, None, "exact", None, '["AFP"]',
-                 "verified", 0, *shown(articles, named), "3,12,40", articles, named)
-    stored = StoredRow(table_row, START, 42, 2, 40)
-    stored.flags = ("jump",)
+    row = (START.isoformat(), 3, "UN", 42, None, None, "exact", '["AFP"]', "verified", 0, *shown(articles, named),
+           "3,12,40", articles, named)
+    stored = StoredRow((row, START, 42, 2, 40, ("jump",)))  # the row, date, value, change, previous value, flags
     parsed = SeriesRow(START, 42, None, "exact", 2, 5.0, "UN", ("AFP",), outlets[0] if outlets else None, 7, 3,
                        ("jump",), (3, 12, 40), (7, 2, 9), outlets, ("verified",), False)
     return stored, parsed
@@ -131,7 +134,8 @@ def test_stored_rows_read_their_lists_from_the_text(outlets: tuple[str, ...]) ->
 
 def test_a_row_read_without_its_lists_says_so_when_asked_for_one() -> None:
     stored, parsed = stored_and_parsed(("BBC", "AFP"))
-    bare = StoredRow((*stored._row[:CLAIMS], None, None, None), START, 42, 2, 40)
+    row, *built = stored
+    bare = StoredRow(((*row[:CLAIMS], None, None, None), *built))
     assert (bare.article_id, bare.article_count, bare.outlet, bare.outlet_count) == (7, 3, "BBC", 2)
     for name in ("claim_ids", "article_ids", "outlets"):
         with pytest.raises(ListsNotRead, match="load_series"):

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.render.common import number, value_text
-from claimtrack.report import Series, SeriesRow
+from claimtrack.report import Series, SeriesRowLike
 
 REVIEW_STYLES = {"verified": "green", "disputed": "yellow", "wrong": "bold magenta", "corrected": "cyan"}
 
@@ -34,7 +34,7 @@ def series_table(series: Series) -> Table:
     return table
 
 
-def flags_text(row: SeriesRow) -> Text:
+def flags_text(row: SeriesRowLike) -> Text:
     """The row's flags in red, then its review marks ('verified', 'corrected'...) in their colours."""
     text = Text(", ".join(row.flags), style="bold red")
     marks = [*row.review, *(["corrected"] if row.corrected else [])]
