@@ -20,13 +20,18 @@ a shared machine disturb far less. ``diff``'s table and chart read the series wi
 of claim ids, article ids and outlets (``lists=False``), as the command does; --json and --csv
 read them.
 
-Measured on 1,000,000 claims / 50,000 articles (60,074 killed figures), on 2 shared cores with
-other jobs running (load average about 2), --db reused:
+Measured on 1,000,000 claims / 50,000 articles (60,074 killed figures), on 2 shared cores
+(load average about 1.2), --db reused:
 
-- ``load_series(metric=killed, lists=False)``: 0.48 s (cpu 0.48): the figures' index read 0.22,
-  the series built 0.25 (cpu 0.41 in a quieter minute); with the lists 0.64 s (cpu 0.62);
-- narrowed to Gaza 0.19 s; ``find_claims(source=...)`` 0.13 s, newest first 0.15 s;
-- the CLI: --json 6.5 s, --csv 2.8 s, Gaza over 30 days 2.1 s, claims --source 0.23 s.
+- ``load_series(metric=killed, lists=False)``: 0.30 s (cpu 0.30; 0.25-0.31 over repeated runs,
+  0.51 with a test run beside it); timed apart, in a noisier run: the index read a kind of
+  period at a time 0.28, the series built 0.18; with the lists 0.53 s;
+- narrowed to Gaza 0.10 s; ``find_claims(source=...)`` 0.08 s, newest first 0.10 s.
+
+Before the read by kind of period and the rows built as tuples (same database, load about 1):
+load_series(metric=killed, lists=False) 0.36-0.41 s CPU; before that, at load 2: 0.48 s (read
+0.22, build 0.25); the CLI: --json 6.5 s, --csv 2.8 s, Gaza over 30 days 2.1 s, claims --source
+0.23 s.
 
 Before schema version 4 (the figures table's rows visited in the order of its index, then a
 Python loop per row), at the same load: load_series(metric=killed) cpu 0.97 s (read 0.47, build
