@@ -619,7 +619,8 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                 best = (d, m)
         return best[1] if best else None
 
-    incident = _toll_of_incident(tokens, first)
+    frame = _rising_toll(tokens, first)
+    incident = _toll_of_incident(tokens, frame, first) if frame is not None else None
     if incident is not None:
         # "The death toll from the floods ... this week rose to 211": however long the toll has
         # been rising, it is one incident's.
@@ -636,7 +637,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                 and not _reported_on(tokens, d.first)), None)
     total = nearest(c.running_total)
     rise = nearest(c.rising) if total is None else None
-    if day is not None and metric in TOLLS and total is None and rise is None and _rising_toll(tokens, first) is None \
+    if day is not None and metric in TOLLS and total is None and rise is None and frame is None \
             and (m is None or m.value == "cumulative" and m.last < first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return _Said("period", " ".join(day.phrase), day.first > last)
@@ -666,12 +667,9 @@ def counted_metric(tokens: list[Token]) -> str | None:
     return found[-1] if found else None
 
 
-def _toll_of_incident(tokens: list[Token], first: int) -> Match[str] | None:
-    """The incident named right after the toll a figure is the new value of ("حصيلة ضحايا السيول
-    ... إلى 57", "the death toll from the floods ... rose to 211")."""
-    frame = _rising_toll(tokens, first)
-    if frame is None:
-        return None
+def _toll_of_incident(tokens: list[Token], frame: Match[str], first: int) -> Match[str] | None:
+    """The incident named right after ``frame``, the toll a figure is the new value of ("حصيلة
+    ضحايا السيول ... إلى 57", "the death toll from the floods ... rose to 211")."""
     periods = cues().periods
     for k in range(frame.last + 1, min(first, frame.last + 1 + TOLL_OF_REACH)):
         m = periods.match_at(tokens, k)
