@@ -249,11 +249,11 @@ class _KindReader:
     def _run(self, name: str, build: Callable[[], Any], kind: Kind, *source: str | None) -> list[Row]:
         """The rows of the statement ``build`` makes, narrowed to the kind (and to the source given)."""
         location, subject, period = kind
-        nulls = (name, location is None, subject is None, *(given is None for given in source))
-        statement = self._built.get(nulls)
+        shape = (name, location is None, subject is None, *(given is None for given in source))
+        statement = self._built.get(shape)
         if statement is None:
             f = _figures.c
-            statement = self._built[nulls] = build().where(
+            statement = self._built[shape] = build().where(
                 _is(f.location, location, "location"), _is(f.series_subject, subject, "subject"),
                 f.period_kind == bindparam("period"), *(_is(f.source, given, "source") for given in source))
         values = {"location": location, "subject": subject, "period": period, "source": source[0] if source else None}

@@ -60,7 +60,7 @@ LISTS = COLUMNS[CLAIMS:]
 Row = Sequence[Any]
 _DATE, _SOURCE, _FIRST, _DATE_FIRST = itemgetter(DATE), itemgetter(SOURCE), itemgetter(FIRST), itemgetter(DATE, FIRST)
 _VALUE, _VALUE_REAL, _VALUE_MAX = itemgetter(VALUE), itemgetter(VALUE_REAL), itemgetter(VALUE_MAX)
-_QUALIFIER, _DAY = itemgetter(QUALIFIER), itemgetter(0)
+_QUALIFIER = itemgetter(QUALIFIER)
 
 
 @dataclass(frozen=True, slots=True)

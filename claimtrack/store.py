@@ -350,8 +350,16 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read session for queries beyond the methods here; database errors become StoreError."""
+        """A read session for queries beyond the methods here; database errors become StoreError.
+
+        Its queries all see the database as it was at the first of them, whatever is committed
+        meanwhile: a report made of several queries (diff reads each kind of period apart, a list
+        counts its rows and then reads a page) never mixes two moments. Neither database does that
+        by default: pysqlite starts no transaction for a SELECT, and PostgreSQL's READ COMMITTED
+        takes a new snapshot for each statement.
+        """
         with self._session() as session:
+            _one_snapshot(session.connection())
             yield session
 
     def write(self, change: Callable[[Session], _T], what: str) -> _T:
@@ -879,6 +887,15 @@ def _create_private(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"cannot create database {path}: {exc.strerror or exc}") from exc
     os.close(fd)
+
+
+def _one_snapshot(conn: Connection) -> None:
+    """Make the connection's read transaction see one moment of the database (see Store.session)."""
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            conn.exec_driver_sql("BEGIN")  # deferred: WAL fixes the snapshot at its first read
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 def _lock_for_write(conn: Connection) -> None:

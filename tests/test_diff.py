@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from claimtrack import series_query
 from claimtrack.cli import diff_cmd
 from claimtrack.records import Article, Claim, Extraction
 from claimtrack.report import Series, SeriesRow, build_series, series_to_json
@@ -104,6 +105,30 @@ def test_a_series_shows_the_wording_its_figures_agree_on_in_each_database(db_url
             (None, "Gaza Health Ministry", "children"), (None, "Gaza Health Ministry", None)}
         assert {(s.location, s.subject) for s in load_series(store, Filters("killed"))} == {
             ("Gaza", None), (None, "children"), (None, None)}
+
+
+def test_a_report_read_while_an_article_is_added_shows_one_moment(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """diff reads each kind of period apart; an article committed between two of those reads shows
+    in none of them, so no series holds figures from a later moment than another's."""
+    with Store.open(db_url) as store, Store.open(db_url) as other_writer:
+        article(store, D1, "Alhurra", (100, {}), (9, {"period": "period"}))
+        before = load_series(store, Filters("killed"))
+        reads = []
+        read = series_query._KindReader.rows
+
+        def rows_then_write(self: Any, *given: Any) -> Any:
+            found = read(self, *given)
+            reads.append(len(found))
+            if len(reads) == 1:  # after the first kind's read, before the other's
+                article(other_writer, D2, "BBC", (120, {}), (20, {"period": "period"}))
+            return found
+
+        monkeypatch.setattr(series_query._KindReader, "rows", rows_then_write)
+        assert load_series(store, Filters("killed")) == before
+        assert reads == [1, 1]
+        monkeypatch.undo()
+        assert [len(s.rows) for s in load_series(store, Filters("killed"))] == [2, 2]  # the write landed
 
 
 def test_a_reviewed_value_metric_and_source_replace_the_extractors(store: Store) -> None:
