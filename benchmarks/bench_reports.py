@@ -45,6 +45,7 @@ import datetime as dt
 import gc
 import json
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -307,8 +308,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     parser.add_argument("--tables", action="store_true", help="time diff's tables too (minutes)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="claimtrack-bench-"))
-    path = args.db or folder / "bench.db"
+    folder = None if args.db else Path(tempfile.mkdtemp(prefix="claimtrack-bench-"))
+    path: Path = args.db if folder is None else folder / "bench.db"
     if not path.exists():
         started = time.perf_counter()
         build(path, args.claims, args.articles)
@@ -317,11 +318,9 @@ def main() -> None:
     db = str(path)
     targets = report_timings(db)
     cli_timings(db, args.tables)
-    if not args.db and not args.keep:
-        for leftover in folder.iterdir():
-            leftover.unlink()
-        folder.rmdir()
-    elif not args.db:
+    if folder is not None and not args.keep:
+        shutil.rmtree(folder)
+    elif folder is not None:
         print(f"database kept at {path}")
     for what, seconds in targets.items():
         print(f"target: {what} at most {TARGET} s: {'met' if seconds <= TARGET else 'MISSED'} ({seconds:.3f} s)")
