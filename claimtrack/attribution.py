@@ -10,7 +10,7 @@ sentence's attribution when it opens with a continuation cue ("وأضافت ال
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from claimtrack.cues import ClaimCues, SourceName, cues
@@ -370,11 +370,18 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
     n = len(tokens)
     in_quote = False
     resume = 0  # where the last cue read ends
-    for i in c.clause_openers.starts_in(tokens, c.according_to, c.speech_verbs):
+    for i in c.clause_openers.starts_in(tokens, c.according_to, c.speech_verbs, c.participles):
         if i < resume:
             continue
         if c.clause_openers.match_at(tokens, i) is not None:
             in_quote = False
+        if not found and i > 1 and tokens[i - 1].text == "," and c.participles.match_at(tokens, i) is not None:
+            opening = _opening_subject(tokens, i, show, place, history)
+            if opening is not None:
+                found.append(opening)
+                in_quote = True
+                resume = i + 1
+            continue
         acc = c.according_to.match_at(tokens, i)
         if acc is not None:
             start = acc.last + 1
@@ -419,6 +426,26 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             resume = verb.last + 1
             continue
     return [a for a in found if a.source or a.kind == "speech"]
+
+
+def _opening_subject(tokens: list[Token], i: int, show: Show, place: str | None,
+                     history: History) -> Attribution | None:
+    """The speaker of a participle at ``i`` (", saying ..."): the name that opens the sentence, up
+    to the last known source or word that heads source names in its first words ("Civil society
+    groups in Rutshuru gave a higher toll, saying"); nobody when the sentence opens otherwise."""
+    c = cues()
+    lo, hi = name_after(tokens, 0, i)
+    ends = [m.last + 1 for m in c.sources.find_all(tokens, lo, hi)]
+    ends += [k + 1 for k in range(lo, hi) if c.source_heads.match_at(tokens, k) is not None]
+    if not ends:
+        return None
+    end = min(ends)
+    while end < hi and c.source_heads.match_at(tokens, end) is not None:
+        end += 1  # "civil society | groups"
+    source = canonical(tokens, lo, end, show, place, history)
+    if not source:
+        return None
+    return Attribution(source, (), i, "speech", _span_text(show, tokens, lo, end) + " … " + tokens[i].text)
 
 
 def _aside(tokens: list[Token], lo: int, hi: int) -> bool:
@@ -513,6 +540,12 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
         told = _told_by(tokens, i, after, show, place, history)
         if told is not None:
             return told
+    if english and i > 0 and tokens[i - 1].text.lower() in PRONOUNS:
+        # "..., he said": whoever the article quoted last, not a name before the pronoun.
+        if history.last is not None and history.last.source:
+            return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
+                               governs_before=True)
+        return Attribution(None, (), i, "speech", tokens[i].text, governs_before=True)
     if english:
         before = name_before(tokens, i, 0)
         candidates = [_before_relative_clause(tokens, before[0]), before, after]
@@ -582,12 +615,18 @@ def opens_with_continuation(tokens: list[Token]) -> bool:
     return bool(tokens) and cues().continuation.match_at(tokens, 0) is not None
 
 
-def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | None:
+def clause_openers(tokens: list[Token]) -> frozenset[int]:
+    """The tokens where a new clause opens ("فيما", "while", ";")."""
+    return cues().clause_openers.starts(tokens)
+
+
+def attribution_for(fig_pos: int, found: list[Attribution], openers: Collection[int] = ()) -> Attribution | None:
     """The attribution that governs the figure at token ``fig_pos``.
 
     The speech verb before the figure governs it (else the first after it: "..., the ministry
     said"). A prepositional cue after the figure that names someone else wraps the speaker
-    as a relay ("Israeli TV said ..., according to Reuters").
+    as a relay ("Israeli TV said ..., according to Reuters"). ``openers`` are the tokens where
+    a new clause opens (:func:`clause_openers`).
     """
     # A source quoted inside another's words speaks only for the figure right after it; a source
     # carried from an earlier sentence only when the sentence names none of its own.
@@ -603,8 +642,14 @@ def attribution_for(fig_pos: int, found: list[Attribution]) -> Attribution | Non
         # A figure between two "according to" cues is the later one's unless the earlier opens the
         # sentence: "قتل 6 آلاف بحسب الأمم المتحدة، بينهم 4500 ... وفق الدفاع المدني".
         after = [a for a in according if a.pos > fig_pos]
-        if after and not any(a.pos <= OPENING for a in according if a.pos < fig_pos):
-            wrapper = min(after, key=lambda a: a.pos)
+        before = [a for a in according if a.pos < fig_pos]
+        later = min(after, key=lambda a: a.pos) if after else None
+        if later is not None and before and any(fig_pos < k < later.pos for k in openers):
+            # "أسفرت، وفق أرقام رسمية لبنانية، عن مقتل 4 آلاف ... فيما قُتل 45 ... بحسب السلطات
+            # الإسرائيلية": a cue past a new clause is that clause's.
+            wrapper = max(before, key=lambda a: a.pos)
+        elif later is not None and not any(a.pos <= OPENING for a in before):
+            wrapper = later
         else:
             wrapper = min(according, key=lambda a: abs(a.pos - fig_pos))
         if wrapper.pos > fig_pos and any(fig_pos < a.pos < wrapper.pos for a in speech):

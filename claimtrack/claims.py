@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from claimtrack.cues import Role, cues
 from claimtrack.phrases import Match, PhraseTable, Token, tokenize
@@ -39,6 +40,8 @@ DISEASE_REACH = 3  # tokens after an injury noun in which a disease may stand
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
 RELATIVE_REACH = 3  # tokens after a relative pronoun in which its verb may stand ("who have been freed")
 TOLL_OF_REACH = 3  # tokens after a toll's phrase in which the incident it counts may stand
+DAY_BEFORE_REACH = 2  # a day before the figure dates it with at most one word between ("فجر اليوم نحو 23")
+SINCE_REACH = 5  # words before a window cue in which a "since" makes it the start of a running total
 
 # Tolls run; actions (a release, a barrage, a raid) happen once.
 DEFAULT_PERIOD = {"killed": "cumulative", "wounded": "cumulative", "detained": "cumulative", "displaced": "cumulative",
@@ -537,19 +540,21 @@ PART_RULES = ("|subset", "|listed")  # rules that read a figure as a part of, or
 
 
 def place_and_period(tokens: list[Token], first: int, last: int, reading: Reading, last_place: str | None,
-                     context: str | None, others: set[int], before: Reading | None = None) -> Reading:
+                     context: str | None, others: set[int], before: Reading | None = None,
+                     earlier: str | None = None) -> Reading:
     """Fill in where the figure is about and over what period it counts.
 
     ``context`` is the period an earlier sentence set up ("An Israeli air strike tore through
     the camp." makes the toll of the next sentence an event's). ``before`` is the reading of the
-    figure before this one in the sentence, whose incident a part of it shares.
+    figure before this one in the sentence, whose incident a part of it shares; ``earlier`` the
+    period of the article's figure before this one, which "over the same period" takes.
     """
     c = cues()
     places = list(c.locations.find_all(tokens))
     # The nearest place named; one after the figure wins a tie ("قتل 496 شخصا في لبنان").
     nearest = min(places, key=lambda m: (first - m.last) * 1.01 if m.last < first else m.first - last, default=None)
     place = nearest.value if nearest is not None else last_place
-    period, cue, after = _period(tokens, first, last, reading.metric, context, others)
+    period, cue, after = _period(tokens, first, last, reading.metric, context, others, earlier)
     if before is not None and before.period == "event" and reading.rule.endswith(PART_RULES) and not after:
         # "16 were killed ..., among them seven children": a part of an incident's toll is the
         # incident's, unless a cue of its own follows it ("including 28 in the previous 24 hours").
@@ -577,7 +582,7 @@ class _Said(NamedTuple):
 
 
 def _period(tokens: list[Token], first: int, last: int, metric: str, context: str | None,
-            others: set[int]) -> _Said:
+            others: set[int], earlier: str | None = None) -> _Said:
     """The period and the cue that set it: the nearest period cue in reach, else a running-total
     cue, else the period an earlier sentence set up (an incident's before a rise word: incident
     tolls rise too), else the metric's default.
@@ -603,19 +608,23 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
             clause_end = opening.last + 1 if opening is not None and opening.value == "event" else k
             break
 
+    def distance(m: Match[Any]) -> int | None:
+        if (barrier < m.first or m.value == "event") and m.last < first:
+            # (an incident named before a colon is what follows it: "انفجارات البيجر: 12 قتيلا")
+            return first - m.last
+        if last < m.first and m.last < clause_end:
+            return m.first - last
+        return None
+
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
         best: tuple[int, Match[str]] | None = None
         for m in table.find_all(tokens):
             if _compared(tokens, m) or m.value == "event" and _at_region(tokens, m):
                 continue
-            if (barrier < m.first or m.value == "event") and m.last < first:
-                # (an incident named before a colon is what follows it: "انفجارات البيجر: 12 قتيلا")
-                d = first - m.last
-            elif last < m.first and m.last < clause_end:
-                d = m.first - last
-            else:
+            if m.value == "period" and (_opened_by_since(tokens, m) or _statement_date(tokens, m)):
                 continue
-            if best is None or d < best[0]:
+            d = distance(m)
+            if d is not None and (best is None or d < best[0]):
                 best = (d, m)
         return best[1] if best else None
 
@@ -626,15 +635,29 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         # been rising, it is one incident's.
         return _Said("event", " ".join(incident.phrase), False)
     m = nearest(c.periods)
-    if m is not None and m.value == "event" and m.first > last:
-        # "killed by monsoon rains and flooding since mid-June", "جراء السيول خلال اليومين الماضيين":
-        # a count of the incidents since a date or within a window is a total or a window's count.
-        span = next((p for p in c.periods.find_all(tokens, m.last + 1, clause_end)
-                     if p.value != "event" and p.last < clause_end and not _compared(tokens, p)), None)
+    if earlier is not None:
+        # "It added that 87,705 people had been wounded over the same period": the window of the
+        # figure before, unless a cue of the figure's own is nearer.
+        same = min(((d, s) for s in c.same_period.find_all(tokens) if (d := distance(s)) is not None),
+                   key=itemgetter(0), default=None)
+        if same is not None and (m is None or (distance(m) or 0) > same[0]):
+            return _Said(earlier, f"{' '.join(same[1].phrase)}, as the figure before", same[1].first > last)
+    if m is not None and m.value == "event":
+        # "killed by monsoon rains and flooding since mid-June", "جراء السيول خلال اليومين الماضيين",
+        # "Flash floods have killed 344 people ... since Friday": a count of the incidents since a
+        # date, or within a window named after them, is a total or a window's count.
+        wanted = ("cumulative", "period") if m.first > last else ("cumulative",)
+        span = next((p for p in c.periods.find_all(tokens, max(m.last, last) + 1, clause_end)
+                     if p.value in wanted and p.last < clause_end and not _compared(tokens, p)
+                     and not _opened_by_since(tokens, p) and c.dated_windows.match_at(tokens, p.first) is None), None)
         m = span or m
     # (a day that opens the sentence dates all of it: "On Saturday alone, nearly 40,000 crossed")
-    day = next((d for d in c.day_cues.find_all(tokens) if (last < d.first and d.last < clause_end or d.first <= 1)
-                and not _reported_on(tokens, d.first)), None)
+    # (and a day between a verb and its figure: "اعتقلت القوات فجر اليوم 23 مواطنا")
+    day = next((d for d in c.day_cues.find_all(tokens)
+                if (last < d.first and d.last < clause_end or d.first <= 1
+                    or d.last < first <= d.last + DAY_BEFORE_REACH and not any(
+                        tokens[k].is_punct for k in range(d.last + 1, first)))
+                and not _reported_on(tokens, d.first) and not _bounds_total(tokens, d.first)), None)
     total = nearest(c.running_total)
     rise = nearest(c.rising) if total is None else None
     if day is not None and metric in TOLLS and total is None and rise is None and frame is None \
@@ -694,6 +717,39 @@ def _compared(tokens: list[Token], m: Match[str]) -> bool:
         return False
     table = cues().comparison
     return any(table.match_at(tokens, j) is not None for j in range(max(0, m.first - COMPARISON_REACH), m.first))
+
+
+def _opened_by_since(tokens: list[Token], m: Match[str]) -> bool:
+    """Is a window cue the start of a running total ("since last month", "منذ بدء العملية البرية
+    مطلع الشهر الجاري")? A running-total cue a few words before it, with no punctuation between."""
+    periods = cues().periods
+    for k in range(m.first - 1, max(-1, m.first - 1 - SINCE_REACH), -1):
+        if tokens[k].is_punct or tokens[k].text[0].isdigit():
+            return False
+        before = periods.match_at(tokens, k)
+        if before is not None and before.value == "cumulative":
+            return True
+    return False
+
+
+def _statement_date(tokens: list[Token], m: Match[str]) -> bool:
+    """Is a window cue between a speech verb and what was said the date of the statement ("the
+    mission said last week that ...", "قالت الوزارة الأسبوع الماضي إن")?"""
+    c = cues()
+    after = m.last + 1
+    if after >= len(tokens) or c.complementizers.match_at(tokens, after) is None:
+        return False
+    return any((v := c.speech_verbs.match_at(tokens, j)) is not None and v.last >= m.first - 2
+               for j in range(max(0, m.first - 3), m.first))
+
+
+def _bounds_total(tokens: list[Token], k: int) -> bool:
+    """Does the day at ``k`` start or end a running total ("منذ الأحد", "حتى مساء الاثنين", "since Sunday")?"""
+    c = cues()
+    if k == 0:
+        return False
+    before = c.periods.match_at(tokens, k - 1)
+    return (before is not None and before.value == "cumulative") or c.until.match_at(tokens, k - 1) is not None
 
 
 def _reported_on(tokens: list[Token], k: int) -> bool:

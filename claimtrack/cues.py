@@ -67,6 +67,7 @@ class ClaimCues:
     tally: PhraseTable[bool]
     relay_verbs: PhraseTable[bool]
     relay_verb_link: PhraseTable[bool]
+    participles: PhraseTable[bool]
     complementizers: PhraseTable[bool]
     clause_openers: PhraseTable[bool]
     subject_verb_links: PhraseTable[bool]
@@ -86,6 +87,9 @@ class ClaimCues:
     aimed: PhraseTable[bool]
     exchange: PhraseTable[bool]
     night: PhraseTable[bool]
+    dated_windows: PhraseTable[bool]
+    same_period: PhraseTable[bool]
+    until: PhraseTable[bool]
     new_total: PhraseTable[bool]
     rise_to: PhraseTable[bool]
     function_words: PhraseTable[bool]
@@ -107,6 +111,18 @@ def _keyed_words(raw: dict[str, Any], section: str, where: str,
             raise LexiconError(f"{where}: [{section}] names unknown {key!r} (known: {', '.join(allowed)})")
         out.extend((w, key) for w in lexicon.strings(table, key, f"{where} [{section}]"))
     return out
+
+
+def _month_windows(raw: dict[str, Any], where: str) -> list[tuple[str, str]]:
+    """Window cues made of a word that opens a span of time and a month ("between January",
+    "between mid-March", "بين منتصف آذار"): whatever its two ends, a window is a period."""
+    grammar = raw.get("grammar", {})
+    opening = lexicon.strings(grammar, "window_between", f"{where} [grammar]") if "window_between" in grammar else []
+    edges = [""] + (lexicon.strings(grammar, "month_edges", f"{where} [grammar]") if "month_edges" in grammar else [])
+    months = [term for number in lexicon.load("calendar")["months"].values() for term in number]
+    # (an edge glued to its month by a hyphen is one token: "mid-March")
+    return [(f"{word} {edge}{'' if edge.endswith('-') or not edge else ' '}{month}", "period")
+            for word in opening for edge in edges for month in months]
 
 
 def _flag_list(raw: dict[str, Any], section: str, key: str, where: str,
@@ -200,7 +216,8 @@ def cues() -> ClaimCues:
         diseases=merged_flags("diseases", "forms", optional=True),
         custody=merged_flags("custody", "forms", optional=True),
         locations=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "locations", w)),
-        periods=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "period", w, PERIODS)),
+        periods=PhraseTable([e for raw, w in raws for e in _keyed_words(raw, "period", w, PERIODS)]
+                            + [e for raw, w in raws for e in _month_windows(raw, w)]),
         running_total=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "running_total", w, PERIODS)),
         rising=PhraseTable(e for raw, w in raws for e in _keyed_words(raw, "rising", w, PERIODS)),
         day_cues=merged_flags("day_cues", "forms"),
@@ -217,6 +234,7 @@ def cues() -> ClaimCues:
         tally=merged_flags("attribution", "tally"),
         relay_verbs=merged_flags("attribution", "relay_verbs"),
         relay_verb_link=merged_flags("attribution", "relay_verb_link"),
+        participles=merged_flags("attribution", "participles", optional=True),
         complementizers=merged_flags("attribution", "complementizers"),
         clause_openers=merged_flags("attribution", "clause_openers"),
         subject_verb_links=merged_flags("attribution", "subject_verb_links"),
@@ -236,6 +254,9 @@ def cues() -> ClaimCues:
         aimed=merged_flags("grammar", "aimed", optional=True),
         exchange=merged_flags("grammar", "exchange"),
         night=merged_flags("grammar", "night"),
+        dated_windows=merged_flags("grammar", "dated_windows"),
+        same_period=merged_flags("grammar", "same_period"),
+        until=merged_flags("grammar", "until"),
         new_total=merged_flags("grammar", "new_total"),
         rise_to=merged_flags("grammar", "rise_to"),
         function_words=merged_flags("grammar", "function_words"),

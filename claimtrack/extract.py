@@ -156,6 +156,7 @@ class _ArticleReader:
         # needs them; older ones are never read, so a long stretch of prose holds no memory.
         self.unread: deque[list[Token]] = deque(maxlen=CATCH_UP)
         self.last_date: dt.date | None = None  # the date the last dated sentence gave its figures
+        self.last_period: str | None = None  # the period of the last figure read ("over the same period")
 
     def show(self, start: int, end: int) -> str:
         """Article text between two folded offsets, as printed."""
@@ -189,6 +190,7 @@ class _ArticleReader:
                 self.last_date = dated.date
         out: list[Claim] = []
         done: list[claims.Reading] = []
+        openers = attribution.clause_openers(tokens) if len(found) > 1 else frozenset()
         for item in readings:
             if item is None:
                 continue
@@ -196,8 +198,9 @@ class _ArticleReader:
             here = reading.location or place
             context = history.period if not history.period_places or here in history.period_places else None
             reading = claims.place_and_period(tokens, first, last, reading, place, context, starts - {first},
-                                              done[-1] if done else None)
-            attr = attribution.attribution_for(first, found) if found else carried
+                                              done[-1] if done else None, self.last_period)
+            self.last_period = reading.period
+            attr = attribution.attribution_for(first, found, openers) if found else carried
             if is_title and attr is not None and attr.kind == "carried":
                 attr = None
             done.append(reading)

@@ -356,7 +356,9 @@ def _grammar() -> _Grammar:
         pre_cue=_compile(_BOW + r"[وفبل]{0,2}(?P<cue>" + _alt(pre, True) + ")" + _TAIL),
         gap_cue=_compile(
             _BOW + r"[وفبل]{0,2}(?P<cue>" + _alt(gap_cues, True) + r")\s+[وفبل]{0,2}(?:ال)?(?:"
-            + _alt(gap_nouns, True) + ")" + _EOW + r"(?:" + gap_word + f"){{0,{GAP_WORDS}}}" + _TAIL
+            + _alt(gap_nouns, True) + ")" + _EOW + r"(?:" + gap_word + f"){{0,{GAP_WORDS}}}"
+            + r"(?:\s+(?:" + _alt(_terms(gap_ar, "of_them", "numbers.ar.qualifiers.before_gap"), True) + ")"
+            + _EOW + ")?" + _TAIL
         ),
         post_cue=_compile(r"(?:" + _GAP_WORD + r"){0,2}?\s+(?P<cue>" + _alt(post) + ")" + _EOW),
         range_before=_compile(_BOW + r"(?P<cue>" + rev("ranges", "before") + r")\s*$"),
