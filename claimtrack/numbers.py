@@ -796,6 +796,9 @@ _COORD_BEFORE = regex.compile(r"(?:\d+(?:[.,]\d+)*\s*(?:و|and|or|أو|,)\s*){1,
 _APPOSITION = regex.compile(r"(?<![\w])[A-Z][\w'-]*,\s*$", regex.REVERSE)
 _APPOSITION_END = re.compile(r"\s*[,;)]")
 _ID_END = re.compile(r"\s*(?:[,،;)]|\.(?!\d))")
+# One or two words opening a quote right before a number that closes it: a name ("فلسطين 2").
+_QUOTED_WORDS = regex.compile(r"[\"“«]\s*" + _LETTER + r"+(?:\s+" + _LETTER + r"+)?\s+$", regex.REVERSE)
+_QUOTE_END = re.compile(r"\s*[\"”»]")
 _YEAR_SPAN_AFTER = re.compile(r"\s*[-/]\s*\d{4}(?!\d)")
 _YEAR_SPAN_BEFORE = regex.compile(r"\d{4}\s*[-/]\s*$", regex.REVERSE)
 _PREV_WORD = regex.compile(r"(?<!" + _LETTER + r")(" + _LETTER + r"+)[^\w]*$", regex.REVERSE)
@@ -847,6 +850,9 @@ def _excluded_before(text: str, start: int, end: int, num: _Num, g: _Grammar) ->
         return True  # "Judith Raanan, 59, and": an age after a name
     if num.plain and _ID_END.match(text, end) and _before(g.id_apposition, text, start):
         return True  # "the personnel hotline, 1111, ...": the number names the hotline
+    if (num.plain and _QUOTE_END.match(text, end) and _before(_QUOTED_WORDS, text, start)
+            and not _before(g.pre_cue, text, start)):  # (not "almost 50" quoted)
+        return True  # "صاروخا من طراز \"فلسطين 2\"", the "Zircon 3": a name ending in a number
     if num.value <= 31 and num.value == int(num.value):
         if g.month_after.match(text, end) or (num.plain and _before(g.month_before, text, start)):
             return True
