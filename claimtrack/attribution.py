@@ -38,6 +38,8 @@ class Attribution:
     kind: str  # speech, according, carried
     cue: str
     governs_before: bool = True  # may credit figures before it ("..., the ministry said")
+    # the verb opens the speaker's words ("أعلن الجيش أن"), not an object ("أعلن الجيش وفاتهم")
+    quotes: bool = True
 
 
 @dataclass
@@ -421,8 +423,9 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             continue
         if verb is not None and not in_quote:
             said = _speech(tokens, i, verb.last, show, place, history)
-            found.append(said)
             in_quote = _opens_quote(tokens, verb.last + 1, n)
+            found.append(said if in_quote else Attribution(said.source, said.via, said.pos, said.kind, said.cue,
+                                                           said.governs_before, quotes=False))
             resume = verb.last + 1
             continue
     return [a for a in found if a.source or a.kind == "speech"]
@@ -652,7 +655,7 @@ def attribution_for(fig_pos: int, found: list[Attribution], openers: Collection[
             wrapper = later
         else:
             wrapper = min(according, key=lambda a: abs(a.pos - fig_pos))
-        if wrapper.pos > fig_pos and any(fig_pos < a.pos < wrapper.pos for a in speech):
+        if wrapper.pos > fig_pos and any(fig_pos < a.pos < wrapper.pos and a.quotes for a in speech):
             wrapper = None  # "..., وقالت قنوات إن ... وفقا لرويترز": Reuters relays that speaker only
     if governing is None:
         return wrapper
