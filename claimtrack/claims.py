@@ -679,7 +679,23 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         return _Said(rise.value, " ".join(rise.phrase), rise.first > last)
     if context is not None:
         return _Said(context, "an earlier sentence", False)
+    far = _incident_in_clause(tokens, first, last)
+    if far is not None:
+        # "killed at least 200 people, many of them civilians ..., in an attack on the outskirts of
+        # Barsalogho": an incident named anywhere in the figure's clause is what it counts.
+        return _Said("event", " ".join(far.phrase), far.first > last)
     return _Said(DEFAULT_PERIOD.get(metric, "unspecified"), "", False)
+
+
+def _incident_in_clause(tokens: list[Token], first: int, last: int) -> Match[str] | None:
+    """An incident cue in the figure's clause however far from it, when nothing nearer set the period."""
+    for m in cues().periods.find_all(tokens):
+        if m.value != "event" or _at_region(tokens, m):
+            continue
+        lo, hi = (m.last + 1, first) if m.last < first else (last + 1, m.first)
+        if not any(tokens[k].text in ":;؛" or _clause_break(tokens, k) for k in range(lo, hi)):
+            return m
+    return None
 
 
 def counted_metric(tokens: list[Token]) -> str | None:
