@@ -657,7 +657,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                 if (last < d.first and d.last < clause_end or d.first <= 1
                     or d.last < first <= d.last + DAY_BEFORE_REACH and not any(
                         tokens[k].is_punct for k in range(d.last + 1, first)))
-                and not _reported_on(tokens, d.first) and not _bounds_total(tokens, d.first)), None)
+                and not _reported_on(tokens, d.first) and not _bounds_total(tokens, d)), None)
     total = nearest(c.running_total)
     rise = nearest(c.rising) if total is None else None
     if day is not None and metric in TOLLS and total is None and rise is None and frame is None \
@@ -735,11 +735,12 @@ def _compared(tokens: list[Token], m: Match[str]) -> bool:
     return any(table.match_at(tokens, j) is not None for j in range(max(0, m.first - COMPARISON_REACH), m.first))
 
 
-def _opened_by_since(tokens: list[Token], m: Match[str]) -> bool:
+def _opened_by_since(tokens: list[Token], m: Match[Any], reach: int = SINCE_REACH) -> bool:
     """Is a window cue the start of a running total ("since last month", "منذ بدء العملية البرية
-    مطلع الشهر الجاري")? A running-total cue a few words before it, with no punctuation between."""
+    مطلع الشهر الجاري")? A running-total cue ``reach`` words before it at most, with no
+    punctuation between."""
     periods = cues().periods
-    for k in range(m.first - 1, max(-1, m.first - 1 - SINCE_REACH), -1):
+    for k in range(m.first - 1, max(-1, m.first - 1 - reach), -1):
         if tokens[k].is_punct or tokens[k].text[0].isdigit():
             return False
         before = periods.match_at(tokens, k)
@@ -759,13 +760,11 @@ def _statement_date(tokens: list[Token], m: Match[str]) -> bool:
                for j in range(max(0, m.first - 3), m.first))
 
 
-def _bounds_total(tokens: list[Token], k: int) -> bool:
-    """Does the day at ``k`` start or end a running total ("منذ الأحد", "حتى مساء الاثنين", "since Sunday")?"""
-    c = cues()
-    if k == 0:
-        return False
-    before = c.periods.match_at(tokens, k - 1)
-    return (before is not None and before.value == "cumulative") or c.until.match_at(tokens, k - 1) is not None
+def _bounds_total(tokens: list[Token], day: Match[bool]) -> bool:
+    """Does a day start or end a running total ("منذ الأحد", "حتى مساء الاثنين", "since Sunday")?
+    Only right after its "since" or "until"."""
+    k = day.first
+    return k > 0 and (_opened_by_since(tokens, day, reach=1) or cues().until.match_at(tokens, k - 1) is not None)
 
 
 def _reported_on(tokens: list[Token], k: int) -> bool:
