@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimtrack.dates import AsOf, find_dates, parse_date, resolve_as_of, weekday_before
+from claimtrack import lexicon
+from claimtrack.dates import AsOf, _grammar, _may_hold_cue, find_dates, parse_date, resolve_as_of, weekday_before
 from claimtrack.records import Span
 from claimtrack.text import fold
 
@@ -124,6 +125,29 @@ def test_resolve_as_of_never_crashes(text: str) -> None:
     if got is not None:
         assert got.date <= dt.date(2024, 1, 1)
         assert text[got.span.start : got.span.end] == got.cue
+
+
+def _cue_terms() -> list[str]:
+    cal, lex = lexicon.load("calendar"), lexicon.load("dates")
+    terms = [t for table in (cal["months"], cal["weekdays"]) for k in table for t in lexicon.strings(table, k, k)]
+    terms += [t for entry in lex["relative"] for t in entry["terms"]] + list(lex["future"]["terms"])
+    return terms + [f"3 {t}" for t in lexicon.strings(lex["phrases"], "same_month", "same_month")]
+
+
+@pytest.mark.parametrize("term", _cue_terms())
+def test_the_quick_check_lets_every_cue_term_through(term: str) -> None:
+    # resolve_as_of skips the cue pattern when _may_hold_cue says no: it must never say no to a cue.
+    for sentence in (f"قال {term} إن", f"و{term}،", f"Officials said {term.upper()}, that"):
+        folded = fold(sentence).text
+        if _grammar().cue.search(folded):
+            assert _may_hold_cue(_grammar(), folded), sentence
+
+
+@given(st.lists(st.sampled_from(_cue_terms() + ["و", "ف", "،", ".", "-", "/", "2023", "07", " ", "killed", "قتيلا",
+                                                "mid", "الماضي", "لل"]), max_size=12))
+def test_the_quick_check_never_hides_a_cue(parts: list[str]) -> None:
+    text = fold("".join(parts)).text
+    assert _grammar().cue.search(text) is None or _may_hold_cue(_grammar(), text)
 
 
 def test_linear_on_adversarial_input() -> None:
