@@ -397,6 +397,8 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
 
 
 TOLLS = frozenset({"killed", "wounded", "missing", "detained", "displaced"})
+# Weapons launched: a night's barrage of them is one attack ("launched 126 drones overnight").
+LAUNCHES = frozenset({"drones", "rockets"})
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
 STATUS_METRICS = frozenset({"displaced", "hostages", "detained", "reservists"})
 HELD_METRICS = frozenset({"hostages", "detained"})
@@ -664,10 +666,19 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
             and (m is None or m.value == "cumulative" and m.last < first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return _Said("period", " ".join(day.phrase), day.first > last)
-    if m is not None and m.value == "period" and context == "event" and c.night.match_at(tokens, m.first) is not None:
-        # An article telling of one attack: the night it came in is that attack ("Russia launched
-        # 309 drones ... overnight", after "the death toll from a massive attack on Kyiv").
-        return _Said("event", f"{' '.join(m.phrase)}, of the incident an earlier sentence told", m.first > last)
+    if m is not None and m.value == "period" and c.night.match_at(tokens, m.first) is not None:
+        # The night an attack came in is that attack: in an article telling of one ("... overnight",
+        # after "the death toll from a massive attack on Kyiv"), in a clause naming it ("its largest
+        # drone attack on Moscow ... overnight, killing three"), and for a night's launches
+        # ("Russia launched 126 drones overnight").
+        if context == "event":
+            return _Said("event", f"{' '.join(m.phrase)}, of the incident an earlier sentence told", m.first > last)
+        if not _names_strikes(tokens, m):
+            named = _incident_in_clause(tokens, m.first, m.last)
+            if named is not None and not _strikes_at(tokens, named.first):
+                return _Said("event", f"{' '.join(m.phrase)}, of the {' '.join(named.phrase)}", m.first > last)
+            if metric in LAUNCHES:
+                return _Said("event", f"{' '.join(m.phrase)}, one night's launches", m.first > last)
     if m is not None:
         return _Said(m.value, " ".join(m.phrase), m.first > last)
     if total is not None:
@@ -685,6 +696,20 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         # Barsalogho": an incident named anywhere in the figure's clause is what it counts.
         return _Said("event", " ".join(far.phrase), far.first > last)
     return _Said(DEFAULT_PERIOD.get(metric, "unspecified"), "", False)
+
+
+def _strikes_at(tokens: list[Token], i: int) -> bool:
+    noun = cues().metric_nouns.match_at(tokens, i)
+    return noun is not None and noun.value == "airstrikes"
+
+
+def _names_strikes(tokens: list[Token], cue: Match[Any]) -> bool:
+    """Whether a window cue qualifies a strikes noun beside it ("غارات ليلية", "overnight raids"):
+    many strikes in one night are that night's, not one attack's."""
+    after = cue.last + 1 < len(tokens) and _strikes_at(tokens, cue.last + 1)
+    return after or any(_strikes_at(tokens, k) and m.last == cue.first - 1
+                        for k in range(max(0, cue.first - 3), cue.first)
+                        if (m := cues().metric_nouns.match_at(tokens, k)) is not None)
 
 
 def _incident_in_clause(tokens: list[Token], first: int, last: int) -> Match[str] | None:
