@@ -37,6 +37,7 @@ PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 FATE_REACH = 5  # words after a counted noun in which the fate of what it counts may stand
 CUSTODY_REACH = 4  # tokens after a holding verb in which a place of custody may stand ("held in Israeli prisons")
 DISEASE_REACH = 3  # tokens after an injury noun in which a disease may stand
+DISEASE_BEFORE = 5  # and tokens before its figure ("الكوليرا التي سجلت منها 268 إصابة")
 COMPARISON_REACH = 5  # tokens before "since" in which a superlative makes it a comparison
 RELATIVE_REACH = 3  # tokens after a relative pronoun in which its verb may stand ("who have been freed")
 TOLL_OF_REACH = 3  # tokens after a toll's phrase in which the incident it counts may stand
@@ -112,7 +113,8 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
             break  # "٣٤٬٥٣٥ والمصابين": the و opens the next item, not this figure's noun
         metric = c.metric_nouns.match_at(tokens, j)
         if (metric is not None and metric.value == "wounded"
-                and _follows(c.diseases, tokens, metric.last, DISEASE_REACH)):  # "47 إصابة جديدة بالإسهال": cases
+                and (_follows(c.diseases, tokens, metric.last, DISEASE_REACH)  # "47 إصابة جديدة بالإسهال": cases
+                     or _disease_before(tokens, first))):  # "الكوليرا التي سجلت منها 268 إصابة"
             return _Noun(blocked=True, last=metric.last, words=_words(tokens, j, metric.last))
         if metric is not None:
             return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
@@ -167,6 +169,16 @@ def _fate_after(tokens: list[Token], found: _Cues, others: set[int], held: Match
 def _follows(table: PhraseTable[bool], tokens: list[Token], last: int, reach: int) -> bool:
     """Does a phrase of ``table`` start within ``reach`` tokens after token ``last``?"""
     return any(table.match_at(tokens, k) is not None for k in range(last + 1, min(len(tokens), last + 1 + reach)))
+
+
+def _disease_before(tokens: list[Token], first: int) -> bool:
+    """Is a disease named in the few words before token ``first``, with no punctuation between?"""
+    for k in range(first - 1, max(-1, first - 1 - DISEASE_BEFORE), -1):
+        if tokens[k].is_punct:
+            return False
+        if cues().diseases.match_at(tokens, k) is not None:
+            return True
+    return False
 
 
 def _conjunct(tok: Token) -> bool:
@@ -603,6 +615,9 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         if k in others and not (_listed_at(tokens, k, last)
                                 or any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))):
             clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
+            break
+        if c.new_total.match_at(tokens, k) is not None:
+            clause_end = k  # "قتلا في اشتباكات، ما يرفع عدد قتلاه منذ ... إلى 11": the total's cues are its own
             break
         if tokens[k].text in ":" or _clause_break(tokens, k):
             # (a "when" clause names the incident: "استشهد 16 ...، حين قصفت طائرات حربية مدرسة")
