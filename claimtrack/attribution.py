@@ -183,6 +183,7 @@ def _headed(tokens: list[Token], lo: int, hi: int) -> bool:
 
 
 ARTICLES = frozenset({"a", "an", "the"})
+APPOSITION_REACH = 5  # words of ", a rights group that ..." before its relative pronoun
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
 
@@ -481,6 +482,10 @@ def _before_relative_clause(tokens: list[Token], lo: int) -> tuple[int, int]:
         if c.relative_pronouns.match_at(tokens, k) is not None:
             comma = k - 1
             if comma >= 0 and tokens[comma].text in ",،":
+                return name_before(tokens, comma, 0)
+            # (", a rights group that tracks killings, says": a short noun phrase in apposition)
+            comma = next((j for j in range(k - 1, max(-1, k - 1 - APPOSITION_REACH), -1) if tokens[j].is_punct), -1)
+            if comma > 0 and tokens[comma].text in ",،" and tokens[comma + 1].text.lower() in ("a", "an"):
                 return name_before(tokens, comma, 0)
         k -= 1
     if k >= 0 and k + 1 < len(tokens) and c.relative_pronouns.match_at(tokens, k + 1) is not None:
