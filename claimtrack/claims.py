@@ -497,7 +497,12 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
             cue, dist = later, later.first - end
     if cue is not None and cue.value == "hostages" and _follows(cues().custody, tokens, cue.last, CUSTODY_REACH):
         cue = Match(cue.first, cue.last, "detained", cue.phrase)  # "held in official detention centres"
-    frame = _rising_toll(tokens, first)
+    # A fate right after the people counted is theirs, whatever toll or list they stand in
+    # ("the toll has risen to 113, with 146 people still missing").
+    own_fate = (cue is not None and cue.value in FATE_METRICS and noun.last > last and cue.first > end
+                and dist <= ROLE_CUE_REACH
+                and not _punct_between(tokens, cue, first, end))
+    frame = None if own_fate else _rising_toll(tokens, first)
     if frame is not None:
         # "The death toll from a missile strike ... rose to 52": the toll is what rose, not the strike;
         # what a relative clause says became of those counted is its metric ("عدد المحتجزين الذين
@@ -530,7 +535,7 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         return Reading("hostages", subject, None, "unspecified", f"{fig.rule}|listed", 0.7, tuple(how)), None
     # A figure listed with the one before it keeps its metric against a far cue, and against a
     # fate past a comma ("بينهم سبعة أطفال وثلاث نساء، وأصيب 20": the women were killed too).
-    if cue is not None and not (linked and (dist > ROLE_CUE_REACH or cue.first > last
+    if cue is not None and not (linked and not own_fate and (dist > ROLE_CUE_REACH or cue.first > last
                                             and _punct_between(tokens, cue, first, end))):
         how.append(("metric", " ".join(cue.phrase)))
         side = "before" if cue.last < first else "after"
