@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from claimtrack.cues import ClaimCues, SourceName, cues
 from claimtrack.phrases import Match, Token, tokenize
@@ -425,8 +425,7 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
         if verb is not None and not in_quote:
             said = _speech(tokens, i, verb.last, show, place, history)
             in_quote = _opens_quote(tokens, verb.last + 1, n)
-            found.append(said if in_quote else Attribution(said.source, said.via, said.pos, said.kind, said.cue,
-                                                           said.governs_before, quotes=False))
+            found.append(said if in_quote else replace(said, quotes=False))
             resume = verb.last + 1
             continue
     return [a for a in found if a.source or a.kind == "speech"]

@@ -621,9 +621,6 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                                 or any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))):
             clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
             break
-        if c.new_total.match_at(tokens, k) is not None:
-            clause_end = k  # "قتلا في اشتباكات، ما يرفع عدد قتلاه منذ ... إلى 11": the total's cues are its own
-            break
         if tokens[k].text in ":" or _clause_break(tokens, k):
             # (a "when" clause names the incident: "استشهد 16 ...، حين قصفت طائرات حربية مدرسة")
             opening = c.periods.match_at(tokens, k)
@@ -726,10 +723,11 @@ def _strikes_at(tokens: list[Token], i: int) -> bool:
 def _names_strikes(tokens: list[Token], cue: Match[Any]) -> bool:
     """Whether a window cue qualifies a strikes noun beside it ("غارات ليلية", "overnight raids"):
     many strikes in one night are that night's, not one attack's."""
-    after = cue.last + 1 < len(tokens) and _strikes_at(tokens, cue.last + 1)
-    return after or any(_strikes_at(tokens, k) and m.last == cue.first - 1
-                        for k in range(max(0, cue.first - 3), cue.first)
-                        if (m := cues().metric_nouns.match_at(tokens, k)) is not None)
+    if cue.last + 1 < len(tokens) and _strikes_at(tokens, cue.last + 1):
+        return True
+    nouns = cues().metric_nouns
+    return any((m := nouns.match_at(tokens, k)) is not None and m.value == "airstrikes" and m.last == cue.first - 1
+               for k in range(max(0, cue.first - 3), cue.first))
 
 
 def _incident_in_clause(tokens: list[Token], first: int, last: int) -> Match[str] | None:
