@@ -96,7 +96,8 @@ def _stop(tokens: list[Token], i: int, c: ClaimCues) -> bool:
         return True
     if _acronym(tok):
         return False
-    return c.name_stops.match_at(tokens, i) is not None or c.complementizers.match_at(tokens, i) is not None
+    return (c.name_stops.match_at(tokens, i) is not None or c.complementizers.match_at(tokens, i) is not None
+            or c.counts.match_at(tokens, i) is not None)
 
 
 QUOTES = frozenset('"«»“”')
@@ -238,7 +239,8 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
             continue  # a known name may run past where a printed one would stop ("Health Ministry in Gaza")
         if best is None or (best.value.generic, -len(best.phrase)) > (m.value.generic, -len(m.phrase)):
             best = m
-    if best is not None and not (best.value.generic and _subnational(tokens, best.last + 1, hi)):
+    if best is not None and not (best.value.generic and _subnational(tokens, best.last + 1, hi)
+                                 or _qualified(tokens, lo, best)):
         return _resolve(best.value, place, history)
     anaphor: Match[str] | None = None
     for k in range(lo, hi):
@@ -259,6 +261,18 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
     if not first.isascii() and first[0] in "لب" and len(first) > 3 and first[1:] in tokens[lo].keys:
         printed = printed[1:]  # "وفقا لمكتب تنسيق الإغاثة": the ل belongs to the cue
     return printed or None
+
+
+def _qualified(tokens: list[Token], lo: int, known: Match[SourceName]) -> bool:
+    """Does a proper name open the printed name before a known body's name ("the Kenya | Red Cross
+    Society")? It is then another body (a national society, a country's own), kept as printed;
+    a generic name is resolved by its place instead ("Lebanon's health ministry")."""
+    k = known.first - 1
+    if known.value.generic or known.value.person or k < lo:
+        return False
+    tok = tokens[k]
+    return (tok.is_word and tok.text.isascii() and tok.text[0].isupper()
+            and cues().function_words.match_at(tokens, k) is None)
 
 
 def _subnational(tokens: list[Token], lo: int, hi: int) -> bool:
@@ -575,13 +589,24 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
         if source:
             cue = _span_text(show, tokens, min(lo, i), max(hi, last + 1))
             # "..., the ministry said" credits the figures before it; "27 the military says are dead" does not.
-            trailing = english and lo < i and (lo == 0 or tokens[lo - 1].text in ",;")
+            trailing = english and lo < i and _opens_clause(tokens, lo)
             return Attribution(source, via, i, "speech", cue, governs_before=trailing)
     # A verb with a pronoun subject ("وأضاف أن", "it said") speaks for the last source.
     if history.last is not None and history.last.source:
         return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
                            governs_before=english)
     return Attribution(None, (), i, "speech", tokens[i].text, governs_before=english)
+
+
+def _opens_clause(tokens: list[Token], lo: int) -> bool:
+    """Does the name at ``lo`` open the sentence or a clause after a comma (a count of the speakers
+    may come first: ", two Iraqi security sources told Reuters")? Its verb then speaks for the
+    figures before it."""
+    counts = cues().counts
+    k = lo - 1
+    while k >= 0 and counts.match_at(tokens, k) is not None:
+        k -= 1
+    return k < 0 or tokens[k].text in ",;"
 
 
 def _told_by(tokens: list[Token], i: int, heard: tuple[int, int], show: Show, place: str | None,
@@ -603,7 +628,7 @@ def _told_by(tokens: list[Token], i: int, heard: tuple[int, int], show: Show, pl
         speaker = known if known is not None else (canonical(tokens, lo, hi, show, place, history) if hi > lo
                                                    else None)
         if speaker and speaker != listener:
-            trailing = lo == 0 or tokens[lo - 1].text in ",;"
+            trailing = _opens_clause(tokens, lo)
             return Attribution(speaker, (listener,) if listener else (), i, "speech",
                                _span_text(show, tokens, lo, max(heard[1], i + 1)), governs_before=trailing)
     return None

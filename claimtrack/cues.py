@@ -34,6 +34,7 @@ class SourceName:
     canonical: str
     kind: str
     by_location: tuple[tuple[str, str], ...] = ()
+    person: bool = False  # a spokesperson's name, which titles and first names precede
 
     @property
     def generic(self) -> bool:
@@ -75,6 +76,7 @@ class ClaimCues:
     continuation: PhraseTable[bool]
     anaphora: PhraseTable[str]
     name_stops: PhraseTable[bool]
+    counts: PhraseTable[bool]
     source_heads: PhraseTable[bool]
     person_before: PhraseTable[bool]
     relative_pronouns: PhraseTable[bool]
@@ -168,7 +170,8 @@ def _sources() -> tuple[list[tuple[str, SourceName]], dict[str, str]]:
         target = SourceName(name, kind)
         out.append((name, target))
         out.extend((a, target) for a in lexicon.strings(entry, "aliases", f"sources {name!r}"))
-        out.extend((p, target) for p in entry.get("people", []))
+        speaker = SourceName(name, kind, person=True)
+        out.extend((p, speaker) for p in entry.get("people", []))
     for i, entry in enumerate(raw.get("generic", [])):
         name, kind = entry.get("name"), entry.get("kind")
         by_location = entry.get("by_location", {})
@@ -242,6 +245,7 @@ def cues() -> ClaimCues:
         continuation=merged_flags("attribution", "continuation"),
         anaphora=PhraseTable(e for raw, w in raws for e in _anaphora(raw, w)),
         name_stops=merged_flags("attribution", "name_stops"),
+        counts=merged_flags("attribution", "counts", optional=True),
         source_heads=merged_flags("attribution", "source_heads"),
         person_before=merged_flags("attribution", "person_before"),
         relative_pronouns=merged_flags("attribution", "relative_pronouns"),
