@@ -62,16 +62,17 @@ class History:
         if attribution.source:
             self.mentions.append(attribution.source)
 
-    def recall(self, kind: str, head: Token | None = None) -> str | None:
+    def recall(self, kind: str, head: Token | None = None, named_only: bool = False) -> str | None:
         """The last source of that kind named in the article ("any": the last source at all);
         of those, the last whose names share the anaphor's ``head`` word, if any does ("ونقل مكتب
-        الأمم المتحدة عن مجموعة ... ويقدّر المكتب": the office is the UN office)."""
+        الأمم المتحدة عن مجموعة ... ويقدّر المكتب": the office is the UN office). With
+        ``named_only``, only one sharing the head word."""
         c = cues()
         fitting = [name for name in reversed(self.mentions) if kind == "any" or c.source_kinds.get(name) == kind]
         if head is not None:
             keys = set(head.keys)
             named = next((name for name in fitting if keys & _words_of(name)), None)
-            if named is not None:
+            if named is not None or named_only:
                 return named
         return fitting[0] if fitting else None
 
@@ -184,6 +185,9 @@ def _headed(tokens: list[Token], lo: int, hi: int) -> bool:
 
 
 ARTICLES = frozenset({"a", "an", "the"})
+# A conjunction joining the speaker's clause to the one before opens no name: "..., and the Kenya
+# Defence Forces said" is said by the forces.
+CONJUNCTIONS = frozenset({"and", "but", "while"})
 APPOSITION_REACH = 5  # words of ", a rights group that ..." before its relative pronoun
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
@@ -194,6 +198,8 @@ def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
     A name that then starts with a preposition ("في وقت سابق") is no name at all.
     """
     c = cues()
+    while lo < hi and tokens[lo].text.lower() in CONJUNCTIONS:
+        lo += 1
     while lo < hi and (tokens[lo].text.lower() in ARTICLES or not tokens[lo].is_word):
         lo += 1
     while hi > lo and (c.function_words.match_at(tokens, hi - 1) is not None or not tokens[hi - 1].is_word):
@@ -206,6 +212,8 @@ def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
             if c.function_words.match_at(tokens, k) is not None:
                 if k + 2 < hi and c.subnational.match_at(tokens, k + 1) is not None:
                     return lo, k + 3  # "وزارة الصحة في ولاية الخرطوم": the part of the country is in the name
+                if k == lo + 1 and k + 1 < hi and c.source_heads.match_at(tokens, lo) is not None:
+                    return lo, hi  # "مسؤول في المجلس البلدي": one head word alone names no one
                 return lo, k
     return lo, hi
 
@@ -241,7 +249,7 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
             best = m
     if best is not None and not (best.value.generic and _subnational(tokens, best.last + 1, hi)
                                  or _qualified(tokens, lo, best)):
-        return _resolve(best.value, place, history)
+        return _fuller_mention(best, history) or _resolve(best.value, place, history)
     anaphor: Match[str] | None = None
     for k in range(lo, hi):
         found = c.anaphora.match_at(tokens, k)
@@ -252,7 +260,13 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
         if anaphor.value == "same":
             return history.last.source if history.last is not None else None
         head = tokens[anaphor.last]
-        return history.recall(anaphor.value, head) or history.recall("any", head)
+        if not _described(tokens, anaphor.last + 1, hi):
+            return history.recall(anaphor.value, head) or history.recall("any", head)
+        # "مسؤول في المجلس البلدي": a body described anew is the one named before with that word,
+        # else a new one, named as printed.
+        recalled = history.recall(anaphor.value, head, named_only=True) or history.recall("any", head, named_only=True)
+        if recalled is not None:
+            return recalled
     lo, hi = _trim(tokens, lo, hi)
     if not _looks_like_name(tokens, lo, hi):
         return None
@@ -261,6 +275,19 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
     if not first.isascii() and first[0] in "لب" and len(first) > 3 and first[1:] in tokens[lo].keys:
         printed = printed[1:]  # "وفقا لمكتب تنسيق الإغاثة": the ل belongs to the cue
     return printed or None
+
+
+def _fuller_mention(known: Match[SourceName], history: History) -> str | None:
+    """A body named in full earlier that a short known name refers back to: after "the Kenya Red
+    Cross Society said", "the Red Cross said" is that society, not the ICRC."""
+    if known.value.generic or known.value.person:
+        return None
+    words = set(known.phrase)
+    kinds = cues().source_kinds
+    for name in reversed(history.mentions):
+        if name not in kinds and words < _words_of(name):
+            return name
+    return None
 
 
 def _qualified(tokens: list[Token], lo: int, known: Match[SourceName]) -> bool:
@@ -280,6 +307,14 @@ def _subnational(tokens: list[Token], lo: int, hi: int) -> bool:
     name is then that part's body, kept as printed rather than resolved to the country's."""
     table = cues().subnational
     return any(table.match_at(tokens, k) is not None for k in range(lo, min(hi, lo + 3)))
+
+
+def _described(tokens: list[Token], k: int, hi: int) -> bool:
+    """Does a definite Arabic adjective follow an anaphor ("المجلس | البلدي")?"""
+    if k >= hi or not tokens[k].is_word:
+        return False
+    word = tokens[k].text
+    return not word.isascii() and word.startswith("ال") and cues().function_words.match_at(tokens, k) is None
 
 
 def _names_more(tokens: list[Token], lo: int, hi: int) -> bool:
@@ -424,6 +459,8 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             resume = max(hi, acc.last + 1)
             continue
         verb = c.speech_verbs.match_at(tokens, i)
+        if verb is not None and in_quote and _coordinated_speaker(tokens, i):
+            in_quote = False  # "X said ..., and the Nepal Army said 300": a clause of its own, not X's words
         if verb is not None and in_quote and found and found[-1].source:
             inner = _nested(tokens, i, verb.last, show, place, history, found[-1])
             if inner is not None:
@@ -518,6 +555,14 @@ def _person(tokens: list[Token], lo: int, hi: int) -> bool:
 def _known(tokens: list[Token], lo: int, hi: int) -> bool:
     c = cues()
     return any(c.sources.match_at(tokens, k) is not None for k in range(lo, hi))
+
+
+def _coordinated_speaker(tokens: list[Token], i: int) -> bool:
+    """Does the English name before the speech verb at ``i`` open a clause joined by ", and"?"""
+    if not tokens[i].text.isascii():
+        return False
+    lo = name_before(tokens, i, 0)[0]
+    return 0 < lo < i and tokens[lo].text.lower() in CONJUNCTIONS and tokens[lo - 1].text == ","
 
 
 def _nested(tokens: list[Token], i: int, last: int, show: Show, place: str | None, history: History,
@@ -639,6 +684,10 @@ def headline_source(tokens: list[Token], show: Show, place: str | None, history:
     colon = next((k for k, t in enumerate(tokens[:MAX_NAME_TOKENS]) if t.text == ":"), None)
     if colon is None or colon == 0 or not _known(tokens, 0, colon):
         return None
+    c = cues()
+    opening = c.periods.match_at(tokens, 0)
+    if opening is not None and opening.value == "event" or c.blockers.match_at(tokens, 0) is not None:
+        return None  # "هجوم الدعم السريع على مخيم زمزم: مئات القتلى": the incident, not who tells it
     source = canonical(tokens, 0, colon, show, place, history)
     return Attribution(source, (), colon, "according", _span_text(show, tokens, 0, colon)) if source else None
 

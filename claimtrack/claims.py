@@ -411,6 +411,8 @@ def _rising_toll(tokens: list[Token], first: int) -> Match[str] | None:
 TOLLS = frozenset({"killed", "wounded", "missing", "detained", "displaced"})
 # Weapons launched: a night's barrage of them is one attack ("launched 126 drones overnight").
 LAUNCHES = frozenset({"drones", "rockets"})
+# Counts a day dates as that day's window: tolls, and strikes ("carried out 35 raids on Tuesday").
+DAY_COUNTS = TOLLS | {"airstrikes"}
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
 STATUS_METRICS = frozenset({"displaced", "hostages", "detained", "reservists"})
 HELD_METRICS = frozenset({"hostages", "detained"})
@@ -638,14 +640,19 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
         best: tuple[int, Match[str]] | None = None
         for m in table.find_all(tokens):
-            if _compared(tokens, m) or m.value == "event" and _at_region(tokens, m):
+            if _compared(tokens, m) or m.value == "event" and (_at_region(tokens, m) or _counted_strikes(m)):
                 continue
-            if m.value == "period" and (_opened_by_since(tokens, m) or _statement_date(tokens, m)):
+            if m.value == "period" and (_opened_by_since(tokens, m) or _statement_date(tokens, m)
+                                        or _names_outlet(tokens, m)):
                 continue
             d = distance(m)
             if d is not None and (best is None or d < best[0]):
                 best = (d, m)
         return best[1] if best else None
+
+    def _counted_strikes(m: Match[str]) -> bool:
+        # "شن 14 غارة على تجمعات": the strikes counted are no single incident
+        return metric == "airstrikes" and last < m.first <= last + 2 and _strikes_at(tokens, m.first)
 
     frame = _rising_toll(tokens, first)
     incident = _toll_of_incident(tokens, frame, first) if frame is not None else None
@@ -679,7 +686,7 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
                 and not _reported_on(tokens, d.first) and not _bounds_total(tokens, d)), None)
     total = nearest(c.running_total)
     rise = nearest(c.rising) if total is None else None
-    if day is not None and metric in TOLLS and total is None and rise is None and frame is None \
+    if day is not None and metric in DAY_COUNTS and total is None and rise is None and frame is None \
             and (m is None or m.value == "cumulative" and m.last < first):
         # "24 people were killed in strikes on Tuesday": a toll dated to a day counts that day.
         return _Said("period", " ".join(day.phrase), day.first > last)
@@ -713,6 +720,13 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         # Barsalogho": an incident named anywhere in the figure's clause is what it counts.
         return _Said("event", " ".join(far.phrase), far.first > last)
     return _Said(DEFAULT_PERIOD.get(metric, "unspecified"), "", False)
+
+
+def _names_outlet(tokens: list[Token], cue: Match[Any]) -> bool:
+    """Is a window word a newspaper before its name ("the daily Prothom Alo")?"""
+    k = cue.last + 1
+    return (k < len(tokens) and tokens[k].is_word and tokens[k].text[0].isupper()
+            and cues().outlet_nouns.match_at(tokens, cue.first) is not None)
 
 
 def _strikes_at(tokens: list[Token], i: int) -> bool:

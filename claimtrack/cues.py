@@ -89,6 +89,7 @@ class ClaimCues:
     aimed: PhraseTable[bool]
     exchange: PhraseTable[bool]
     night: PhraseTable[bool]
+    outlet_nouns: PhraseTable[bool]
     dated_windows: PhraseTable[bool]
     same_period: PhraseTable[bool]
     until: PhraseTable[bool]
@@ -258,6 +259,7 @@ def cues() -> ClaimCues:
         aimed=merged_flags("grammar", "aimed", optional=True),
         exchange=merged_flags("grammar", "exchange"),
         night=merged_flags("grammar", "night"),
+        outlet_nouns=merged_flags("grammar", "outlet_nouns", optional=True),
         dated_windows=merged_flags("grammar", "dated_windows"),
         same_period=merged_flags("grammar", "same_period"),
         until=merged_flags("grammar", "until"),

@@ -211,7 +211,8 @@ class _ArticleReader:
         history.mentions.extend(attribution.mentioned_sources(tokens, place, history))
         governing = [a for a in found if a.source]
         if governing and not is_title:
-            history.remember(governing[-1])
+            for said in governing:  # each speaker can be referred back to; the last speaks on
+                history.remember(said)
         elif carried is not None:
             history.remember(carried)
         return out
@@ -245,7 +246,8 @@ class _ArticleReader:
             governing = [a for a in attribution.sentence_attributions(tokens, self.show, place, self.history)
                          if a.source]
             if governing:
-                self.history.remember(governing[-1])
+                for said in governing:
+                    self.history.remember(said)
                 break
         self.unread.clear()
 
