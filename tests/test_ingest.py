@@ -45,7 +45,7 @@ def feed_line(**fields: object) -> str:
 FEED_GOOD_1 = feed_line(text="At least 12 people were killed in the landslide, the civil defence said.",
                         url="https://example.org/landslide", outlet="Meridian Wire",
                         published="2025-03-06T08:00:00Z", title="Landslide kills 12")
-FEED_GOOD_2 = feed_line(text="Some 300 families have been displaced, the Red Crescent said.",
+FEED_GOOD_2 = feed_line(text="Some 300 people have been displaced, the Red Crescent said.",
                         published="2025-03-07", url=None)
 
 
