@@ -207,8 +207,11 @@ def cues() -> ClaimCues:
     """The merged cue tables of every language (built once)."""
     raws = [(lexicon.load(f"claims.{lang}"), f"claims.{lang}") for lang in LANGS]
 
+    def flags(section: str, key: str, optional: bool = False) -> list[tuple[str, bool]]:
+        return [e for raw, where in raws for e in _flag_list(raw, section, key, where, optional)]
+
     def merged_flags(section: str, key: str, optional: bool = False) -> PhraseTable[bool]:
-        return PhraseTable(e for raw, where in raws for e in _flag_list(raw, section, key, where, optional))
+        return PhraseTable(flags(section, key, optional))
 
     sources, kinds = _sources()
     return ClaimCues(
@@ -240,7 +243,8 @@ def cues() -> ClaimCues:
         relay_verb_link=merged_flags("attribution", "relay_verb_link"),
         participles=merged_flags("attribution", "participles", optional=True),
         complementizers=merged_flags("attribution", "complementizers"),
-        clause_openers=merged_flags("attribution", "clause_openers"),
+        # (a rise to a new total opens a clause of its own: "..., raising the toll to ...")
+        clause_openers=PhraseTable(flags("attribution", "clause_openers") + flags("grammar", "new_total")),
         subject_verb_links=merged_flags("attribution", "subject_verb_links"),
         passive=merged_flags("attribution", "passive"),
         continuation=merged_flags("attribution", "continuation"),
