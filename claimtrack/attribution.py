@@ -451,9 +451,15 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             speaker = found[-1] if found else None
             if (source and speaker is not None and speaker.kind == "speech" and speaker.source
                     and speaker.source != source and _aside(tokens, resume, i)):
-                # "The ministry said on Sunday, according to TASS, that ...": TASS relays the ministry.
-                found[-1] = Attribution(speaker.source, (source, *speaker.via), speaker.pos, "speech",
-                                        f"{speaker.cue} … {_span_text(show, tokens, i, hi)}", speaker.governs_before)
+                # "The ministry said on Sunday, according to TASS, that ...": TASS relays the ministry;
+                # "the Daily Star reported, citing police sources": the paper relays the police sources.
+                cue = f"{speaker.cue} … {_span_text(show, tokens, i, hi)}"
+                if c.relay_from.match_at(tokens, i) is not None:
+                    found[-1] = Attribution(source, (*speaker.via, speaker.source, *via), speaker.pos, "speech", cue,
+                                            speaker.governs_before)
+                else:
+                    found[-1] = Attribution(speaker.source, (source, *speaker.via), speaker.pos, "speech", cue,
+                                            speaker.governs_before)
             elif source:
                 found.append(Attribution(source, via, i, "according", _span_text(show, tokens, i, hi)))
             resume = max(hi, acc.last + 1)
