@@ -62,6 +62,12 @@ class History:
         if attribution.source:
             self.mentions.append(attribution.source)
 
+    def remember_all(self, attributions: list[Attribution]) -> None:
+        """Every speaker of a sentence, in order: each can be referred back to ("the minister
+        added"), and the last speaks on."""
+        for attribution in attributions:
+            self.remember(attribution)
+
     def recall(self, kind: str, head: Token | None = None, named_only: bool = False) -> str | None:
         """The last source of that kind named in the article ("any": the last source at all);
         of those, the last whose names share the anaphor's ``head`` word, if any does ("ونقل مكتب
@@ -692,7 +698,7 @@ def headline_source(tokens: list[Token], show: Show, place: str | None, history:
         return None
     c = cues()
     opening = c.periods.match_at(tokens, 0)
-    if opening is not None and opening.value == "event" or c.blockers.match_at(tokens, 0) is not None:
+    if (opening is not None and opening.value == "event") or c.blockers.match_at(tokens, 0) is not None:
         return None  # "هجوم الدعم السريع على مخيم زمزم: مئات القتلى": the incident, not who tells it
     source = canonical(tokens, 0, colon, show, place, history)
     return Attribution(source, (), colon, "according", _span_text(show, tokens, 0, colon)) if source else None

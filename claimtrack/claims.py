@@ -640,7 +640,8 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     def nearest(table: PhraseTable[str]) -> Match[str] | None:
         best: tuple[int, Match[str]] | None = None
         for m in table.find_all(tokens):
-            if _compared(tokens, m) or m.value == "event" and (_at_region(tokens, m) or _counted_strikes(m)):
+            if _compared(tokens, m) or m.value == "event" and (_at_region(tokens, m)
+                                                                or _counted_strikes(tokens, m, metric, last)):
                 continue
             if m.value == "period" and (_opened_by_since(tokens, m) or _statement_date(tokens, m)
                                         or _names_outlet(tokens, m)):
@@ -649,10 +650,6 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
             if d is not None and (best is None or d < best[0]):
                 best = (d, m)
         return best[1] if best else None
-
-    def _counted_strikes(m: Match[str]) -> bool:
-        # "شن 14 غارة على تجمعات": the strikes counted are no single incident
-        return metric == "airstrikes" and last < m.first <= last + 2 and _strikes_at(tokens, m.first)
 
     frame = _rising_toll(tokens, first)
     incident = _toll_of_incident(tokens, frame, first) if frame is not None else None
@@ -720,6 +717,11 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         # Barsalogho": an incident named anywhere in the figure's clause is what it counts.
         return _Said("event", " ".join(far.phrase), far.first > last)
     return _Said(DEFAULT_PERIOD.get(metric, "unspecified"), "", False)
+
+
+def _counted_strikes(tokens: list[Token], cue: Match[Any], metric: str, last: int) -> bool:
+    """Is an incident cue the strikes a figure counts ("شن 14 غارة على تجمعات")? They are no single incident."""
+    return metric == "airstrikes" and last < cue.first <= last + 2 and _strikes_at(tokens, cue.first)
 
 
 def _names_outlet(tokens: list[Token], cue: Match[Any]) -> bool:

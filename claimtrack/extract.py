@@ -211,8 +211,7 @@ class _ArticleReader:
         history.mentions.extend(attribution.mentioned_sources(tokens, place, history))
         governing = [a for a in found if a.source]
         if governing and not is_title:
-            for said in governing:  # each speaker can be referred back to; the last speaks on
-                history.remember(said)
+            history.remember_all(governing)
         elif carried is not None:
             history.remember(carried)
         return out
@@ -246,8 +245,7 @@ class _ArticleReader:
             governing = [a for a in attribution.sentence_attributions(tokens, self.show, place, self.history)
                          if a.source]
             if governing:
-                for said in governing:
-                    self.history.remember(said)
+                self.history.remember_all(governing)
                 break
         self.unread.clear()
 
