@@ -124,8 +124,8 @@ def name_after(tokens: list[Token], i: int, hi: int) -> tuple[int, int]:
         if tokens[j].text in QUOTES and (quoted or (j > lo and any(c.source_heads.match_at(tokens, k) is not None
                                                                      for k in range(max(lo, j - 2), j)))):
             quoted = not quoted
-        elif _stop(tokens, j, c):
-            break
+        elif _stop(tokens, j, c) or (j > lo and c.relay_from.match_at(tokens, j) is not None):
+            break  # "قناة الجزيرة | نقلا عن مصادر طبية": the relay cue ends the name
         j += 1
     return lo, j
 
@@ -140,7 +140,10 @@ def name_before(tokens: list[Token], i: int, lo_limit: int) -> tuple[int, int]:
     while j >= lo_limit and tokens[j].text in ",،":
         j -= 1
     hi = j + 1
-    while j >= lo_limit and hi - j <= MAX_NAME_TOKENS:
+    # (an acronym in brackets after the name is no words of it: "... Management and Reduction (INGD)")
+    bracketed = hi - 3 > lo_limit and tokens[hi - 1].text == ")" and tokens[hi - 3].text == "("
+    longest = MAX_NAME_TOKENS + (3 if bracketed else 0)
+    while j >= lo_limit and hi - j <= longest:
         if _stop(tokens, j, c) or c.relay_from.match_at(tokens, j) or c.clause_openers.match_at(tokens, j):
             break
         if c.speech_verbs.match_at(tokens, j) or c.according_to.match_at(tokens, j):
@@ -180,7 +183,7 @@ def _carried(tokens: list[Token], lo: int, hi: int, lo_limit: int) -> tuple[int,
         if (c.relay_carried.match_at(tokens, k) is not None or c.relay_from.match_at(tokens, k) is not None) \
                 and tokens[k - 1].text in ",،":
             speaker = name_before(tokens, k - 1, lo_limit)
-            if speaker[1] > speaker[0] and (_known(tokens, *speaker) or _headed(tokens, *speaker)):
+            if speaker[1] > speaker[0] and (_known(tokens, *speaker) or _looks_like_name(tokens, *speaker)):
                 return speaker[0], hi
     return None
 
@@ -196,6 +199,7 @@ ARTICLES = frozenset({"a", "an", "the"})
 CONJUNCTIONS = frozenset({"and", "but", "while"})
 APPOSITION_REACH = 5  # words of ", a rights group that ..." before its relative pronoun
 PRONOUNS = frozenset({"he", "she", "they", "it"})
+POSSESSIVE = ("'s", "\u2019s")
 
 
 def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
@@ -208,7 +212,12 @@ def _trim(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
         lo += 1
     while lo < hi and (tokens[lo].text.lower() in ARTICLES or not tokens[lo].is_word):
         lo += 1
+    if lo + 1 < hi and tokens[lo].text[0].islower() and tokens[lo].text.endswith(POSSESSIVE) \
+            and tokens[lo + 1].text[0].isupper():
+        lo += 1  # "the country's National Disaster Centre": the possessor is no part of the name
     while hi > lo and (c.function_words.match_at(tokens, hi - 1) is not None or not tokens[hi - 1].is_word):
+        if tokens[hi - 1].text == ")" and hi - 3 >= lo and tokens[hi - 3].text == "(":
+            break  # "... Reduction (INGD)" keeps its acronym
         hi -= 1
     if lo < hi and c.function_words.match_at(tokens, lo) is not None:
         return lo, lo
@@ -276,11 +285,20 @@ def canonical(tokens: list[Token], lo: int, hi: int, show: Show, place: str | No
     lo, hi = _trim(tokens, lo, hi)
     if not _looks_like_name(tokens, lo, hi):
         return None
-    printed = _span_text(show, tokens, lo, hi).strip(" ()-'")
+    printed = _unbracketed(_span_text(show, tokens, lo, hi).strip(" -'"))
     first = tokens[lo].text
     if not first.isascii() and first[0] in "لب" and len(first) > 3 and first[1:] in tokens[lo].keys:
         printed = printed[1:]  # "وفقا لمكتب تنسيق الإغاثة": the ل belongs to the cue
     return printed or None
+
+
+def _unbracketed(printed: str) -> str:
+    """A name without a bracket it does not close or open ("(the ministry", but "... Reduction (INGD)")."""
+    if printed.startswith("(") and ")" not in printed:
+        printed = printed[1:]
+    if printed.endswith(")") and "(" not in printed:
+        printed = printed[:-1]
+    return printed.strip(" -'")
 
 
 def _fuller_mention(known: Match[SourceName], history: History) -> str | None:
@@ -397,14 +415,20 @@ def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, pl
     return outer, ()
 
 
+# Who hears a statement: news agencies and outlets. Before other bodies ل marks whose the speaker
+# is ("المدير العام لمنظمة الصحة العالمية" speaks for the WHO).
+HEARERS = frozenset({"agency", "media"})
+
+
 def _told(tokens: list[Token], lo: int, hi: int) -> int | None:
-    """Where a known source glued to ل starts after a speaker's name ("مسؤول محلي | لوكالة فرانس برس")."""
+    """Where an outlet glued to ل starts after a speaker's name ("مسؤول محلي | لوكالة فرانس برس")."""
     c = cues()
     for k in range(lo + 1, hi):
         keys = tokens[k].keys
-        if (not keys[0].isascii() and keys[0][0] == "ل" and len(keys[0]) > 3 and keys[0][1:] in keys[1:]
-                and c.sources.match_at(tokens, k) is not None):
-            return k
+        if not keys[0].isascii() and keys[0][0] == "ل" and len(keys[0]) > 3 and keys[0][1:] in keys[1:]:
+            m = c.sources.match_at(tokens, k)
+            if m is not None and m.value.kind in HEARERS:
+                return k
     return None
 
 
@@ -433,7 +457,7 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             continue
         if c.clause_openers.match_at(tokens, i) is not None:
             in_quote = False
-        if not found and i > 1 and tokens[i - 1].text == "," and c.participles.match_at(tokens, i) is not None:
+        if not found and i > 1 and tokens[i - 1].text in ",،" and c.participles.match_at(tokens, i) is not None:
             opening = _opening_subject(tokens, i, show, place, history)
             if opening is not None:
                 found.append(opening)
@@ -452,8 +476,10 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
             if not _known(tokens, lo, hi):
                 hi = _widen(tokens, lo, hi, n)
             relay_verb = verb_after is not None and c.relay_verbs.match_at(tokens, verb_after.first) is not None
+            # "وقالت الشرطة إن ...، بحسب متحدث باسمها": an anaphor may refer to a speaker of this sentence.
+            heard = _heard_so_far(history, found) if c.anaphora.match_at(tokens, lo) is not None else history
             # "بحسب ما نقلت وكالة رويترز عن مسؤولين": the officials speak, Reuters relays them.
-            source, via = _with_relay(tokens, lo, hi, n, show, place, history, relay_verb)
+            source, via = _with_relay(tokens, lo, hi, n, show, place, heard, relay_verb)
             speaker = found[-1] if found else None
             if (source and speaker is not None and speaker.kind == "speech" and speaker.source
                     and speaker.source != source and _aside(tokens, resume, i)):
@@ -494,6 +520,15 @@ def sentence_attributions(tokens: list[Token], show: Show, place: str | None,
     return [a for a in found if a.source or a.kind == "speech"]
 
 
+def _heard_so_far(history: History, found: list[Attribution]) -> History:
+    """The article's history with the sources this sentence has named so far added last."""
+    if not any(a.source for a in found):
+        return history
+    heard = replace(history, mentions=deque(history.mentions, maxlen=RECENT))
+    heard.remember_all(found)
+    return heard
+
+
 def _opening_subject(tokens: list[Token], i: int, show: Show, place: str | None,
                      history: History) -> Attribution | None:
     """The speaker of a participle at ``i`` (", saying ..."): the name that opens the sentence, up
@@ -501,11 +536,15 @@ def _opening_subject(tokens: list[Token], i: int, show: Show, place: str | None,
     groups in Rutshuru gave a higher toll, saying"); nobody when the sentence opens otherwise."""
     c = cues()
     lo, hi = name_after(tokens, 0, i)
-    ends = [m.last + 1 for m in c.sources.find_all(tokens, lo, hi)]
-    ends += [k + 1 for k in range(lo, hi) if c.source_heads.match_at(tokens, k) is not None]
+    known = list(c.sources.find_all(tokens, lo, hi))
+    heads = [k for k in range(lo, hi) if c.source_heads.match_at(tokens, k) is not None]
+    ends = [m.last + 1 for m in known] + [k + 1 for k in heads]
     if not ends:
         return None
     end = min(ends)
+    if not tokens[lo].text.isascii():
+        lo = min([m.first for m in known if m.last < end] + [k for k in heads if k < end])  # after the verb
+
     while end < hi and c.source_heads.match_at(tokens, end) is not None:
         end += 1  # "civil society | groups"
     source = canonical(tokens, lo, end, show, place, history)
@@ -619,7 +658,11 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
         if told is not None:
             return told
     if english and i > 0 and tokens[i - 1].text.lower() in PRONOUNS:
-        # "..., he said": whoever the article quoted last, not a name before the pronoun.
+        # "..., he said": whoever the article quoted last, not a name before the pronoun, unless
+        # the sentence named a subject first ("CENTCOM did not comment, but it said").
+        subject = _subject_named_before(tokens, i - 1, place, history)
+        if subject is not None:
+            return Attribution(subject, (), i, "speech", tokens[i].text, governs_before=True)
         if history.last is not None and history.last.source:
             return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
                                governs_before=True)
@@ -648,11 +691,31 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
             # "..., the ministry said" credits the figures before it; "27 the military says are dead" does not.
             trailing = english and lo < i and _opens_clause(tokens, lo)
             return Attribution(source, via, i, "speech", cue, governs_before=trailing)
-    # A verb with a pronoun subject ("وأضاف أن", "it said") speaks for the last source.
+    # A verb with a pronoun subject ("وأضاف أن", "it said") speaks for the source the sentence
+    # named first ("ولم تعلق سنتكوم على الغارة، لكنها قالت"), else for the last source.
+    subject = None if english else _subject_named_before(tokens, i, place, history)
+    if subject is not None:
+        return Attribution(subject, (), i, "speech", tokens[i].text, governs_before=False)
     if history.last is not None and history.last.source:
         return Attribution(history.last.source, history.last.via, i, "carried", tokens[i].text,
                            governs_before=english)
     return Attribution(None, (), i, "speech", tokens[i].text, governs_before=english)
+
+
+def _subject_named_before(tokens: list[Token], i: int, place: str | None, history: History) -> str | None:
+    """The last known source named before token ``i`` of the sentence, not after a preposition
+    (a source a preposition governs is what the sentence speaks of: "على غارة"، "for the ministry")."""
+    c = cues()
+    subject = None
+    for m in c.sources.find_all(tokens):  # (the whole sentence's matches are cached)
+        if m.last >= i:
+            break
+        keys = tokens[m.first].keys
+        governed = (m.first > 0 and c.function_words.match_at(tokens, m.first - 1) is not None
+                    or not keys[0].isascii() and keys[0][0] in "لب" and keys[0][1:] in keys[1:])
+        if not governed:
+            subject = _resolve(m.value, place, history)
+    return subject
 
 
 def _opens_clause(tokens: list[Token], lo: int) -> bool:
@@ -661,7 +724,7 @@ def _opens_clause(tokens: list[Token], lo: int) -> bool:
     figures before it."""
     counts = cues().counts
     k = lo - 1
-    while k >= 0 and counts.match_at(tokens, k) is not None:
+    while k >= 0 and (counts.match_at(tokens, k) is not None or tokens[k].text.lower() in ARTICLES):
         k -= 1
     return k < 0 or tokens[k].text in ",;"
 

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from claimtrack.cues import Role, cues
 from claimtrack.phrases import Match, PhraseTable, Token, tokenize
-from claimtrack.records import Figure
+from claimtrack.records import METRICS, Figure
 
 NOUN_WINDOW = 4  # words after a figure in which its counted noun may stand
 CUE_AFTER = 10  # tokens after a figure in which a metric cue may set its metric
@@ -181,6 +181,9 @@ def _disease_before(tokens: list[Token], first: int) -> bool:
     return False
 
 
+CONJUNCT_REACH = 3  # words from a joined verb to the figure it governs ("واختطفوا | خمسة")
+
+
 def _conjunct(tok: Token) -> bool:
     """Does an Arabic word start with a glued conjunction ("والمصابين", "وإصابة")?
 
@@ -268,6 +271,8 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
             d = m.first - last
             if m.first in found.far and _punct_between(tokens, m, first, last):
                 continue  # a bare noun past a comma names no figure before it: "مئات الأشخاص، رفعوا صور الضحايا"
+            if _conjunct(tokens[m.first]) and any(k in others for k in range(m.last + 1, m.last + 1 + CONJUNCT_REACH)):
+                continue  # "وقتل المسلحون 9 رجال واختطفوا خمسة": a verb joined on governs the figure after it
         else:
             continue
         if m.first in found.far:
@@ -416,6 +421,8 @@ DAY_COUNTS = TOLLS | {"airstrikes"}
 FATE_METRICS = frozenset({"killed", "wounded", "released", "missing"})
 STATUS_METRICS = frozenset({"displaced", "hostages", "detained", "reservists"})
 HELD_METRICS = frozenset({"hostages", "detained"})
+# What people can be counted as: a role noun ("شخصين", "soldiers") is never a count of weapons or strikes.
+PEOPLE_METRICS = frozenset(METRICS) - LAUNCHES - {"airstrikes"}
 
 
 def read_metrics(tokens: list[Token], figures: list[Figure],
@@ -490,7 +497,8 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     start = min(_qualifier_start(tokens, first, fig), noun.last if 0 <= noun.last < first else first)
     if prev is None and not noun.unknown and _joined(tokens, start):
         reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
-    cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a, own_clause=noun.role is not None)
+    cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a,
+                             only=PEOPLE_METRICS if noun.role else None, own_clause=noun.role is not None)
     if cue is not None and cue.value in HELD_METRICS and cue.first > last:
         # "137 pupils abducted from a school ... have been freed": what became of them decides,
         # not the participle that says how they came to be held.
@@ -672,7 +680,8 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
         wanted = ("cumulative", "period") if m.first > last else ("cumulative",)
         span = next((p for p in c.periods.find_all(tokens, max(m.last, last) + 1, clause_end)
                      if p.value in wanted and p.last < clause_end and not _compared(tokens, p)
-                     and not _opened_by_since(tokens, p) and c.dated_windows.match_at(tokens, p.first) is None), None)
+                     and not _opened_by_since(tokens, p) and c.dated_windows.match_at(tokens, p.first) is None
+                     and not _names_outlet(tokens, p)), None)
         m = span or m
     # (a day that opens the sentence dates all of it: "On Saturday alone, nearly 40,000 crossed")
     # (and a day between a verb and its figure: "اعتقلت القوات فجر اليوم 23 مواطنا")
