@@ -32,6 +32,7 @@ TIGHT = 2  # reach of a cue for a figure followed by an unknown noun
 ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مقتل 13 أسيرا")
 FAR = 3  # extra distance of a bare metric noun used as a cue
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
+LIST_FILLERS = frozenset({"another", "further", "additional", "some", "other"})
 LISTED_REACH = 4  # the same, for a cue after both figures to be said of both
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 FATE_REACH = 5  # words after a counted noun in which the fate of what it counts may stand
@@ -117,6 +118,9 @@ def _counted_noun(tokens: list[Token], first: int, last: int, fig: Figure) -> _N
                      or _disease_before(tokens, first))):  # "الكوليرا التي سجلت منها 268 إصابة"
             return _Noun(blocked=True, last=metric.last, words=_words(tokens, j, metric.last))
         if metric is not None:
+            if tok.text.isascii() and metric.last + 1 < n and c.blockers.match_at(tokens, metric.last + 1) is not None:
+                # English puts the head last: "two rocket launchers" counts launchers
+                return _Noun(blocked=True, last=metric.last + 1, words=_words(tokens, j, metric.last + 1))
             return _Noun(metric=metric.value, role=role, last=metric.last, words=_words(tokens, j, metric.last))
         r = c.roles.match_at(tokens, j)
         if r is not None:
@@ -355,6 +359,18 @@ def _exchanged(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> 
     return any(table.match_at(tokens, k) is not None for k in range(max(prev_last + 1, start - LINK_REACH), start))
 
 
+def _uncounted(tokens: list[Token], start: int) -> bool:
+    """Does a verb whose object is no metric govern the figure starting at ``start`` (one small
+    word between at most: "rescued some 40", "تم إنقاذ 40")?"""
+    c = cues()
+    for k in range(max(0, start - 2), start):
+        m = c.uncounted_verbs.match_at(tokens, k)
+        if m is not None and (m.last == start - 1 or m.last == start - 2
+                              and c.function_words.match_at(tokens, start - 1) is not None):
+            return True
+    return False
+
+
 def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> bool:
     """Is the figure listed with the one before it ("بينهم 78 طفلا و41 امرأة", "including 95")?"""
     c = cues()
@@ -362,9 +378,13 @@ def _linked(tokens: list[Token], prev_last: int, first: int, fig: Figure) -> boo
     if tokens[first].start < fig.start and tokens[first].text.startswith("و"):
         return True  # "وأربعة مدنيين": the conjunction is glued to the number word
     start = _qualifier_start(tokens, first, fig)
-    return any(c.subset_links.match_at(tokens, k) is not None for k in range(lo, first)) or (
-        start > 0 and tokens[start - 1].text in ",،"
-    )
+    for k in range(lo, first):
+        m = c.subset_links.match_at(tokens, k)
+        # (only small words between: "and a further 30", not "and affected more than 1 million")
+        if m is not None and all(c.function_words.match_at(tokens, j) is not None
+                                 or tokens[j].text.lower() in LIST_FILLERS for j in range(m.last + 1, start)):
+            return True
+    return start > 0 and tokens[start - 1].text in ",،"
 
 
 def _link_reach(fig: Figure) -> int:
@@ -491,6 +511,8 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         return Reading("released", subject, None, "unspecified", f"{fig.rule}|exchange", 0.75, tuple(how)), None
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
+    if _uncounted(tokens, _qualifier_start(tokens, first, fig)):
+        return None, None  # "affected more than 200,000", "أنقذت 40 شخصا": no metric counts them
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
     end = last if noun.unknown else max(last, noun.last)
     others = fig_first - {first}
@@ -625,12 +647,18 @@ def _period(tokens: list[Token], first: int, last: int, metric: str, context: st
     # the overall toll to 25,490")
     barrier = max((k for k in c.new_total.starts(tokens) if barrier < k < first), default=barrier)
     clause_end = min(len(tokens), last + 1 + PERIOD_AFTER)
-    for k in range(last + 1, clause_end):
-        # A cue after a clause joined by و is both figures' ("قتلوا وأصيب نحو 2880 آخرين خلال المعارك").
-        if k in others and not (_listed_at(tokens, k, last)
-                                or any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))):
-            clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
-            break
+    k = last
+    while k + 1 < clause_end:
+        k += 1
+        if k in others:
+            # A cue after a clause joined by و is both figures' ("قتلوا وأصيب نحو 2880 آخرين خلال
+            # المعارك"), as far after the joined figure as after this one.
+            joined = any(_conjunct(tokens[j]) for j in range(max(last + 1, k - 3), k))
+            if not (joined or _listed_at(tokens, k, last)):
+                clause_end = k - 2  # "two ..., bringing to four": the cue just before a figure is that figure's
+                break
+            if joined:
+                clause_end = min(len(tokens), max(clause_end, k + 1 + PERIOD_AFTER))
         if tokens[k].text in ":" or _clause_break(tokens, k):
             # (a "when" clause names the incident: "استشهد 16 ...، حين قصفت طائرات حربية مدرسة")
             opening = c.periods.match_at(tokens, k)

@@ -90,6 +90,7 @@ class ClaimCues:
     exchange: PhraseTable[bool]
     night: PhraseTable[bool]
     outlet_nouns: PhraseTable[bool]
+    uncounted_verbs: PhraseTable[bool]
     dated_windows: PhraseTable[bool]
     same_period: PhraseTable[bool]
     until: PhraseTable[bool]
@@ -264,6 +265,7 @@ def cues() -> ClaimCues:
         exchange=merged_flags("grammar", "exchange"),
         night=merged_flags("grammar", "night"),
         outlet_nouns=merged_flags("grammar", "outlet_nouns", optional=True),
+        uncounted_verbs=merged_flags("grammar", "uncounted_verbs", optional=True),
         dated_windows=merged_flags("grammar", "dated_windows"),
         same_period=merged_flags("grammar", "same_period"),
         until=merged_flags("grammar", "until"),
