@@ -384,10 +384,13 @@ def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, pl
     while j < s_hi and tokens[j].is_punct and tokens[j].text in ",،()":
         j += 1
     if j < s_hi:
-        relay = c.relay_from.match_at(tokens, j) or (c.relay_verb_link.match_at(tokens, j) if relay_verb else None)
+        link = c.relay_verb_link.match_at(tokens, j) if relay_verb else None
+        relay = c.relay_from.match_at(tokens, j) or link
         if relay is not None:
             a, b = name_after(tokens, relay.last + 1, s_hi)
             inner = canonical(tokens, a, b, show, place, history)
+            if inner is None and link is not None:
+                inner = _quoted_person(tokens, a, b, show)  # "نقلت رويترز عن أحد الفارين"
             if inner and outer and inner != outer:
                 return inner, (outer,)
             return inner or outer, ()
@@ -418,6 +421,15 @@ def _with_relay(tokens: list[Token], lo: int, hi: int, s_hi: int, show: Show, pl
 # Who hears a statement: news agencies and outlets. Before other bodies ل marks whose the speaker
 # is ("المدير العام لمنظمة الصحة العالمية" speaks for the WHO).
 HEARERS = frozenset({"agency", "media"})
+
+
+def _quoted_person(tokens: list[Token], lo: int, hi: int, show: Show) -> str | None:
+    """Whoever a relay verb quotes, as printed, when no source name is there ("عن أحد الفارين"):
+    "نقل عن" quotes a person or a body, whatever the words."""
+    lo, hi = _trim(tokens, lo, hi)
+    if hi <= lo or any(not tokens[k].is_word for k in range(lo, hi)):
+        return None
+    return _span_text(show, tokens, lo, hi).strip() or None
 
 
 def _told(tokens: list[Token], lo: int, hi: int) -> int | None:
