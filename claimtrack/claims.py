@@ -188,6 +188,17 @@ def _disease_before(tokens: list[Token], first: int) -> bool:
 CONJUNCT_REACH = 3  # words from a joined verb to the figure it governs ("واختطفوا | خمسة")
 
 
+def _figure_right_after(tokens: list[Token], last: int, others: set[int]) -> bool:
+    """Does another figure follow token ``last`` within a few words, with no punctuation between
+    ("death toll passes 210"; not "listed as missing, down from 3,000")?"""
+    for k in range(last + 1, min(len(tokens), last + 1 + CONJUNCT_REACH)):
+        if k in others:
+            return True
+        if tokens[k].is_punct:
+            return False
+    return False
+
+
 def _conjunct(tok: Token) -> bool:
     """Does an Arabic word start with a glued conjunction ("والمصابين", "وإصابة")?
 
@@ -277,6 +288,9 @@ def _nearest_cue(tokens: list[Token], found: _Cues, others: set[int], first: int
                 continue  # a bare noun past a comma names no figure before it: "مئات الأشخاص، رفعوا صور الضحايا"
             if _conjunct(tokens[m.first]) and any(k in others for k in range(m.last + 1, m.last + 1 + CONJUNCT_REACH)):
                 continue  # "وقتل المسلحون 9 رجال واختطفوا خمسة": a verb joined on governs the figure after it
+            if own_clause and any(k in subordinate for k in range(last + 1, m.first)) \
+                    and _figure_right_after(tokens, m.last, others):
+                continue  # "sends 10,000 more troops ... as death toll passes 210": the next figure's cue
         else:
             continue
         if m.first in found.far:

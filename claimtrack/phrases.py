@@ -57,6 +57,10 @@ def _is_arabic(word: str) -> bool:
     return "\u0600" <= word[0] <= "\u06ff"
 
 
+# Words whose ال is their own: "منذ ذلك الحين" (since then) holds no "حين" (when), which opens a clause.
+OWN_ARTICLE = frozenset({"الحين"})
+
+
 @lru_cache(maxsize=65536)
 def word_keys(word: str) -> tuple[str, ...]:
     """The keys a word is looked up under (see the module docstring)."""
@@ -74,7 +78,7 @@ def word_keys(word: str) -> tuple[str, ...]:
         elif len(s) > 3 and s[0] in "بلك":
             stems.append(s[1:])
     for s in list(stems):
-        if len(s) > 4 and s.startswith("ال"):
+        if len(s) > 4 and s.startswith("ال") and s not in OWN_ARTICLE:
             stems.append(s[2:])
     for s in stems:
         if s not in keys:
