@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -50,6 +52,26 @@ def test_extract_json_is_the_claims_contract(tmp_path: Path) -> None:
     assert (claim["metric"], claim["value"], claim["qualifier"]) == ("killed", 64, "at_least")
     assert claim["published"] == "2025-03-04"
     assert ARTICLE[claim["start"]:claim["end"]] == "64"
+
+
+def test_extract_json_puts_one_claim_on_each_line(tmp_path: Path) -> None:
+    article = tmp_path / "two.txt"
+    article.write_text("Two soldiers were killed and 14 people were wounded, the army said.\n", encoding="utf-8")
+    code, out, _ = run("extract", str(article), "--json")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(","))["value"] for line in lines[1:-1]] == [2, 14]
+
+
+def test_the_extract_command_loads_no_database_code(tmp_path: Path) -> None:
+    # A pipeline runs `claimtrack extract` once per file: SQLAlchemy alone would add a third of a second.
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    probe = ("import sys\nfrom claimtrack.cli import main\n"
+             "sys.argv = ['claimtrack', 'extract', sys.argv[1], '--json']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('LOADED', 'sqlalchemy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, str(article)], capture_output=True, text=True, check=True)
+    assert '"value": 64' in done.stdout and done.stdout.rstrip().endswith("LOADED False")
 
 
 def test_extract_without_claims_prints_an_empty_array(tmp_path: Path) -> None:

@@ -10,12 +10,14 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from claimtrack import __version__, compiled
-from claimtrack.store import Store, StoreError
+
+if TYPE_CHECKING:  # (loaded by the commands that open a database, not by ``extract``)
+    from claimtrack.store import Store
 
 app = typer.Typer(
     name="claimtrack",
@@ -72,6 +74,8 @@ def main_options(
 
 def open_store(db: str | None, create: bool = True) -> Store:
     """The database ``--db`` names; a reading command on a missing file says to add articles first."""
+    from claimtrack.store import Store, StoreError
+
     try:
         return Store.open(db, create=create)
     except StoreError as exc:

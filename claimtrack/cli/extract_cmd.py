@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +39,6 @@ def extract(
     except LexiconError as exc:
         fail(f"lexicon error: {exc}")
     if as_json:
-        sys.stdout.write(json.dumps([c.to_json() for c in result.claims], ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(render_common.json_array(c.to_json() for c in result.claims))
         return
     render_extraction.print_extraction(render_common.console(), str(file), result.articles, result.claims, explain)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import PurePath
 from typing import IO
@@ -22,6 +23,14 @@ CONTEXT_CHARS = 48
 
 
 PIPE_WIDTH = 120  # columns when output goes to a file or pipe and $COLUMNS says nothing
+
+
+def json_array(items: Iterable[object]) -> str:
+    """A JSON array with one item per line: readable and greppable, and written by the json
+    module's C encoder (``indent`` would switch to its pure-Python one, a third of the time of
+    ``claimtrack extract --json`` on a 2 MB article)."""
+    lines = [json.dumps(item, ensure_ascii=False) for item in items]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 def console(stderr: bool = False) -> Console:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from claimtrack.records import Article, Claim, Extraction
-from claimtrack.reextract import Reread
 from claimtrack.render.common import in_context, value_text
-from claimtrack.store import AddResult, AddTotals
+
+if TYPE_CHECKING:  # (the database code is not loaded to print an extraction)
+    from claimtrack.reextract import Reread
+    from claimtrack.store import AddResult, AddTotals
 
 
 def claims_table(claims: Sequence[Claim], title: str, explain: bool = False) -> Table:
