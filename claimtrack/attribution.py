@@ -245,8 +245,8 @@ def _looks_like_name(tokens: list[Token], lo: int, hi: int) -> bool:
         if tokens[k].text[0].isdigit() or k < head and (c.metric_nouns.match_at(tokens, k)
                                                         or c.metric_cues.match_at(tokens, k)):
             return False
-    if c.roles.match_at(tokens, lo) and hi - lo <= 2 and head != lo:
-        return False  # "soldiers", "children": counted, not speaking; "medics", "doctors" speak too
+    if c.roles.match_at(tokens, lo) and hi - lo <= 2 and head == hi:
+        return False  # "soldiers", "children": counted, not speaking; "medics", "Israeli police" speak
     return any(tokens[k].text[0].isupper() or c.source_heads.match_at(tokens, k) is not None for k in range(lo, hi))
 
 
