@@ -199,6 +199,7 @@ ARTICLES = frozenset({"a", "an", "the"})
 CONJUNCTIONS = frozenset({"and", "but", "while"})
 APPOSITION_REACH = 5  # words of ", a rights group that ..." before its relative pronoun
 PRONOUNS = frozenset({"he", "she", "they", "it"})
+MAX_PERSON_WORDS = 4  # words of a person's name before a title between commas
 POSSESSIVE = ("'s", "\u2019s")
 
 
@@ -695,6 +696,9 @@ def _speech(tokens: list[Token], i: int, last: int, show: Show, place: str | Non
     for lo, hi in candidates:
         if hi <= lo:
             continue
+        named = _named_before_title(tokens, lo, hi) if english and hi <= i else None
+        if named is not None:
+            lo, hi = named  # "Oleh Hryhorov, the head of the regional military administration, said"
         source, via = _with_relay(tokens, lo, hi, n, show, place, history, relay_verb)
         if source is None and not english and _person(tokens, lo, hi):
             source = _span_text(show, tokens, lo, hi)  # "وأضافت درايسديل أن": a person speaking
@@ -730,6 +734,34 @@ def _subject_named_before(tokens: list[Token], i: int, place: str | None, histor
     return subject
 
 
+def _named_before_title(tokens: list[Token], lo: int, hi: int) -> tuple[int, int] | None:
+    """The name of the speaker when a title between commas follows it and names no
+    known body of its own ("Oleh Hryhorov, the head of the Sumy regional military administration,
+    told"): the name is who speaks. A title naming a known body keeps it ("Ashraf al-Qudra,
+    spokesman for the Gaza Health Ministry, said"), and so does a generic one that ends the title
+    ("a spokesman for the civil defence")."""
+    c = cues()
+    k = lo - 1
+    while k >= 0 and tokens[k].text.lower() in ARTICLES:
+        k -= 1
+    if k < 2 or tokens[k].text != ",":
+        return None
+    j = k - 1
+    while j >= 0 and k - j <= MAX_PERSON_WORDS and tokens[j].is_word and tokens[j].text[0].isupper():
+        j -= 1
+    first = j + 1
+    if k - first < 2 or (j >= 0 and not tokens[j].is_punct):
+        return None
+    if any(c.function_words.match_at(tokens, t) or c.locations.match_at(tokens, t) or c.day_cues.match_at(tokens, t)
+           for t in range(first, k)):
+        return None  # "In Malaysia, immigration authorities said", "On Saturday, the administrator"
+    end = _trim(tokens, lo, hi)[1]
+    for m in c.sources.find_all(tokens, lo, hi):
+        if not m.value.generic or m.last + 1 == end:
+            return None
+    return first, k
+
+
 def _opens_clause(tokens: list[Token], lo: int) -> bool:
     """Does the name at ``lo`` open the sentence or a clause after a comma (a count of the speakers
     may come first: ", two Iraqi security sources told Reuters")? Its verb then speaks for the
@@ -757,6 +789,8 @@ def _told_by(tokens: list[Token], i: int, heard: tuple[int, int], show: Show, pl
             if comma is not None:
                 spans.append((*name_before(tokens, comma, 0), None))
     for lo, hi, known in spans:  # known: the speaker already resolved ("" for nobody)
+        if known is None and hi > lo:
+            lo, hi = _named_before_title(tokens, lo, hi) or (lo, hi)
         speaker = known if known is not None else (canonical(tokens, lo, hi, show, place, history) if hi > lo
                                                    else None)
         if speaker and speaker != listener:
