@@ -33,6 +33,9 @@ ROLE_CUE_REACH = 4  # a cue this close overrides a role noun's own metric ("مق
 FAR = 3  # extra distance of a bare metric noun used as a cue
 LINK_REACH = 3  # tokens between a listed figure and the link word before it
 LIST_FILLERS = frozenset({"another", "further", "additional", "some", "other"})
+# Verbs right after a counted noun that make its people the speakers ("two aid workers told Reuters";
+# not "12 fishermen reported missing").
+SPEAKING = frozenset({"said", "say", "says", "told", "tell", "tells"})
 LISTED_REACH = 4  # the same, for a cue after both figures to be said of both
 PERIOD_AFTER = 16  # tokens after a figure in which a period cue may stand
 FATE_REACH = 5  # words after a counted noun in which the fate of what it counts may stand
@@ -312,6 +315,20 @@ def _listed_at(tokens: list[Token], k: int, last: int) -> bool:
     return before or any(c.subset_of.match_at(tokens, j) for j in range(k + 1, min(len(tokens), k + 3)))
 
 
+def _opening_verb(tokens: list[Token], found: _Cues, others: set[int], start: int) -> Match[str] | None:
+    """An Arabic metric verb that opens the clause of the figure at ``start``, however far before it
+    ("قُتل منذ بدء التصعيد عبر الحدود في الثامن من أكتوبر الماضي ما لا يقل عن 607 أشخاص"): the
+    verb comes first and its subject, the people counted, after all that qualifies it."""
+    verb = next((m for m in reversed(found.matches) if m.last < start and m.first not in found.far), None)
+    if verb is None or tokens[verb.first].text.isascii():
+        return None
+    if verb.first > 0 and tokens[verb.first - 1].text not in ",،":
+        return None
+    if any(k in others or _clause_break(tokens, k) or tokens[k].text in ",،.:" for k in range(verb.last + 1, start)):
+        return None
+    return verb
+
+
 def _joined(tokens: list[Token], first: int) -> bool:
     """Is the figure joined to what came before by "along with", "as well as", "إلى جانب"...?"""
     c = cues()
@@ -498,8 +515,10 @@ def read_metrics(tokens: list[Token], figures: list[Figure],
 def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _Noun, found: _Cues,
               fig_first: set[int], prev: tuple[int, Reading] | None, context_metric: str | None,
               ) -> tuple[Reading | None, Match[str] | None]:
-    if noun.blocked or _compound_modifier(tokens, last, fig):
-        return None, None
+    if noun.blocked or _compound_modifier(tokens, last, fig) or fig.value != int(fig.value):
+        return None, None  # (nobody is counted in fractions: "the magnitude 7.7 earthquake")
+    if noun.role is not None and noun.last + 1 < len(tokens) and tokens[noun.last + 1].text in SPEAKING:
+        return None, None  # "two aid workers told Reuters": the speakers, counted
     subject = noun.role.subject if noun.role else None
     how: list[tuple[str, str]] = []
     if noun.words:
@@ -535,6 +554,9 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
     cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a,
                              only=PEOPLE_METRICS if noun.role else None, own_clause=noun.role is not None)
+    if cue is None and prev is None and not noun.unknown:
+        cue = _opening_verb(tokens, found, others, start)
+        dist = CUE_BEFORE if cue is not None else dist
     if cue is not None and cue.value in HELD_METRICS and cue.first > last:
         # "137 pupils abducted from a school ... have been freed": what became of them decides,
         # not the participle that says how they came to be held.
