@@ -809,11 +809,11 @@ _SPACES: Any = re.compile(r"\s*")
 
 
 def _is_year_like(num: _Num) -> bool:
-    return num.plain and len(str(int(num.value))) == 4 and 1900 <= num.value <= 2100
+    return num.plain and len(str(int(num.value))) == 4 and 1800 <= num.value <= 2100
 
 
 def _is_year(text: str, num: _Num, g: _Grammar) -> bool:
-    """A plain 19xx/20xx is a year after a year cue or a month, before a year suffix, in a span of
+    """A plain 18xx-20xx is a year after a year cue or a month, before a year suffix, in a span of
     years, or in English prose (where counts of a thousand carry a comma) unless a count follows."""
     start = num.start
     if _before(g.year_before, text, start) or _before(g.month_day_before, text, start):
