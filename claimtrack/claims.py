@@ -557,6 +557,10 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
     if cue is None and prev is None and not noun.unknown:
         cue = _opening_verb(tokens, found, others, start)
         dist = CUE_BEFORE if cue is not None else dist
+    if cue is not None and prev is not None and cue.value in LAUNCHES and prev[1].metric in LAUNCHES:
+        # A launch verb counts the weapons the sentence counted before ("56 drones, of which 30 were
+        # shot down and 17 were lost"), not the first metric that lists the verb.
+        cue = Match(cue.first, cue.last, prev[1].metric, cue.phrase)
     if cue is not None and cue.value in HELD_METRICS and cue.first > last:
         # "137 pupils abducted from a school ... have been freed": what became of them decides,
         # not the participle that says how they came to be held.
