@@ -806,14 +806,15 @@ _LETTER_NEXT = re.compile(r"\s*" + _LETTER)
 _OF_NEXT = re.compile(r"\s+of\b", re.IGNORECASE)
 _DIGIT_NEXT = re.compile(r"\s*و?\d")
 _SPACES: Any = re.compile(r"\s*")
+_OLD_YEAR_BEFORE: Any = re.compile(r"(?:\bعام|\bالعام|\bسنة|\byear)\s+$")
 
 
 def _is_year_like(num: _Num) -> bool:
-    return num.plain and len(str(int(num.value))) == 4 and 1800 <= num.value <= 2100
+    return num.plain and len(str(int(num.value))) == 4 and 1900 <= num.value <= 2100
 
 
 def _is_year(text: str, num: _Num, g: _Grammar) -> bool:
-    """A plain 18xx-20xx is a year after a year cue or a month, before a year suffix, in a span of
+    """A plain 19xx/20xx is a year after a year cue or a month, before a year suffix, in a span of
     years, or in English prose (where counts of a thousand carry a comma) unless a count follows."""
     start = num.start
     if _before(g.year_before, text, start) or _before(g.month_day_before, text, start):
@@ -861,6 +862,8 @@ def _excluded_before(text: str, start: int, end: int, num: _Num, g: _Grammar) ->
         return True
     if _is_year_like(num) and _is_year(text, num, g):
         return True
+    if num.plain and 1800 <= num.value < 1900 and _OLD_YEAR_BEFORE.search(text, max(0, start - 12), start):
+        return True  # an older year only right after the word year: "منذ بدء التسجيل عام 1851", "in the year 1883"
     if num.value == 1 and num.lang == "en" and not num.plain:
         if _before(g.one_before, text, start) or g.one_after.match(text, end):
             return True
