@@ -433,12 +433,18 @@ def _quoted_person(tokens: list[Token], lo: int, hi: int, show: Show) -> str | N
     return _span_text(show, tokens, lo, hi).strip() or None
 
 
+def _glued(tok: Token, letters: str) -> bool:
+    """Does an Arabic preposition of ``letters`` stand glued to the word ("لوكالة", "بحسب")? The
+    word's keys then hold it without that letter."""
+    keys = tok.keys
+    return not keys[0].isascii() and keys[0][0] in letters and len(keys[0]) > 3 and keys[0][1:] in keys[1:]
+
+
 def _told(tokens: list[Token], lo: int, hi: int) -> int | None:
     """Where an outlet glued to ل starts after a speaker's name ("مسؤول محلي | لوكالة فرانس برس")."""
     c = cues()
     for k in range(lo + 1, hi):
-        keys = tokens[k].keys
-        if not keys[0].isascii() and keys[0][0] == "ل" and len(keys[0]) > 3 and keys[0][1:] in keys[1:]:
+        if _glued(tokens[k], "ل"):
             m = c.sources.match_at(tokens, k)
             if m is not None and m.value.kind in HEARERS:
                 return k
@@ -726,9 +732,8 @@ def _subject_named_before(tokens: list[Token], i: int, place: str | None, histor
     for m in c.sources.find_all(tokens):  # (the whole sentence's matches are cached)
         if m.last >= i:
             break
-        keys = tokens[m.first].keys
         governed = (m.first > 0 and c.function_words.match_at(tokens, m.first - 1) is not None
-                    or not keys[0].isascii() and keys[0][0] in "لب" and keys[0][1:] in keys[1:])
+                    or _glued(tokens[m.first], "لب"))
         if not governed:
             subject = _resolve(m.value, place, history)
     return subject

@@ -544,12 +544,13 @@ def _read_one(tokens: list[Token], fig: Figure, first: int, last: int, noun: _No
         return Reading("released", subject, None, "unspecified", f"{fig.rule}|exchange", 0.75, tuple(how)), None
     if noun.metric:
         return Reading(noun.metric, subject, None, "unspecified", f"{fig.rule}|noun", 0.9, tuple(how)), None
-    if _uncounted(tokens, _qualifier_start(tokens, first, fig)):
+    phrase_start = _qualifier_start(tokens, first, fig)
+    if _uncounted(tokens, phrase_start):
         return None, None  # "affected more than 200,000", "أنقذت 40 شخصا": no metric counts them
     reach_b, reach_a = (TIGHT, TIGHT + 1) if noun.unknown else (CUE_BEFORE, CUE_AFTER)
     end = last if noun.unknown else max(last, noun.last)
     others = fig_first - {first}
-    start = min(_qualifier_start(tokens, first, fig), noun.last if 0 <= noun.last < first else first)
+    start = min(phrase_start, noun.last if 0 <= noun.last < first else first)
     if prev is None and not noun.unknown and _joined(tokens, start):
         reach_b = len(tokens)  # "the strike killed X ..., along with dozens of fighters": the verb is far back
     cue, dist = _nearest_cue(tokens, found, others, start, end, reach_b, reach_a,

@@ -88,6 +88,7 @@ class _Grammar:
     month_before: Any
     month_day_before: Any
     year_before: Any
+    old_year_before: Any
     year_after: Any
     count_after: Any
     one_before: Any
@@ -382,6 +383,7 @@ def _grammar() -> _Grammar:
             r"(?:" + months_rev + r")\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?\s*,?)?\s*$", ignorecase=False
         ),
         year_before=_compile(_BOW + r"(?:" + rev("years", "before") + r")\s*[وبل]?$"),
+        old_year_before=_compile(_BOW + r"(?:" + rev("years", "word") + r")\s+$"),
         year_after=_compile(r"\s*(?:" + fwd("years", "after") + ")" + _EOW),
         count_after=_compile(r"\s+(?:" + fwd("years", "count_after") + ")" + _EOW),
         one_before=_compile(_BOW + r"(?:" + rev("exclude", "one", "before") + r")\s*$"),
@@ -806,7 +808,6 @@ _LETTER_NEXT = re.compile(r"\s*" + _LETTER)
 _OF_NEXT = re.compile(r"\s+of\b", re.IGNORECASE)
 _DIGIT_NEXT = re.compile(r"\s*و?\d")
 _SPACES: Any = re.compile(r"\s*")
-_OLD_YEAR_BEFORE: Any = re.compile(r"(?:\bعام|\bالعام|\bسنة|\byear)\s+$")
 
 
 def _is_year_like(num: _Num) -> bool:
@@ -862,7 +863,7 @@ def _excluded_before(text: str, start: int, end: int, num: _Num, g: _Grammar) ->
         return True
     if _is_year_like(num) and _is_year(text, num, g):
         return True
-    if num.plain and 1800 <= num.value < 1900 and _OLD_YEAR_BEFORE.search(text, max(0, start - 12), start):
+    if num.plain and 1800 <= num.value < 1900 and _before(g.old_year_before, text, start):
         return True  # an older year only right after the word year: "منذ بدء التسجيل عام 1851", "in the year 1883"
     if num.value == 1 and num.lang == "en" and not num.plain:
         if _before(g.one_before, text, start) or g.one_after.match(text, end):
